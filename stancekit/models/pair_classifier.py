@@ -1,0 +1,188 @@
+"""A cross-encoder that reads a pair of texts (target, quote) and returns calibrated class probabilities.
+
+Only the top encoder layers and the head are trained; the embeddings and bottom layers stay those
+of the base model, so a shipped model is the trained tensors alone (fp16 safetensors, ~14 MB) laid
+over the base installed from PyPI. The file's sha256 is checked before loading.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from stancekit.models.base import BASE_MODEL_NAME, base_model_path, sha256_of
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def pick_device(device: str = "auto") -> str:
+    torch = _torch()
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+class PairClassifier:
+    """scikit-learn style pair classifier: `fit` trains, `predict_proba` returns calibrated probabilities.
+
+    Example:
+        >>> clf = PairClassifier(labels=["favor", "against", "none"]).fit(a, b, y)  # doctest: +SKIP
+        >>> clf.predict_proba(["Ukraine should join NATO."], ["Its place is in the alliance."])  # doctest: +SKIP
+    """
+
+    def __init__(self, labels: Sequence[str] = ("favor", "against", "none"), freeze_layers: int = 2,
+                 max_length: int = 256, batch_size: int = 32, device: str = "auto",
+                 abstain_below: float = 0.0):
+        self.labels = list(labels)
+        self.freeze_layers = freeze_layers
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.device = device
+        self.abstain_below = abstain_below
+
+    # -- building -------------------------------------------------------------------------------
+    def _build(self):
+        """Create tokenizer and network from the base model (trained tensors are laid over later)."""
+        torch = _torch()
+        from transformers import AutoModel, AutoTokenizer
+
+        base = base_model_path()
+        self.tokenizer_ = AutoTokenizer.from_pretrained(base, local_files_only=True)
+        encoder = AutoModel.from_pretrained(base, local_files_only=True)
+        self.net_ = _PairNet(encoder, len(self.labels))
+        for name, p in self.net_.named_parameters():
+            p.requires_grad = self._is_trainable(name)
+        self.device_ = pick_device(self.device)
+        self.net_.to(self.device_)
+        if not hasattr(self, "temperature_"):
+            self.temperature_ = 1.0
+        torch.manual_seed(0)
+        return self
+
+    def _is_trainable(self, name: str) -> bool:
+        if name.startswith("head."):
+            return True
+        if ".embeddings." in f".{name}" or "pooler" in name:
+            return False
+        if ".layer." in name:
+            layer = int(name.split(".layer.")[1].split(".")[0])
+            return layer >= self.freeze_layers
+        return False
+
+    def trainable_state(self) -> dict:
+        return {k: v.detach().cpu() for k, v in self.net_.state_dict().items() if self._is_trainable(k)}
+
+    # -- inference ------------------------------------------------------------------------------
+    def encode_batch(self, a: Sequence[str], b: Sequence[str]):
+        return self.tokenizer_(list(a), list(b), truncation="only_second", max_length=self.max_length,
+                               padding=True, return_tensors="pt")
+
+    def logits(self, a: Sequence[str], b: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Raw logits, batched by length (sorted) so padding is small; input order is kept."""
+        torch = _torch()
+        self._check_fitted()
+        if len(a) != len(b):
+            raise ValueError(f"Got {len(a)} first texts and {len(b)} second texts; they must pair up.")
+        n = len(a)
+        out = np.zeros((n, len(self.labels)), dtype=np.float32)
+        if n == 0:
+            return out
+        bs = batch_size or self.batch_size
+        order = sorted(range(n), key=lambda i: len(a[i]) + len(b[i]))
+        self.net_.eval()
+        with torch.inference_mode():
+            for s in range(0, n, bs):
+                idx = order[s:s + bs]
+                enc = self.encode_batch([a[i] for i in idx], [b[i] for i in idx]).to(self.device_)
+                out[idx] = self.net_(**enc).float().cpu().numpy()
+        return out
+
+    def predict_proba(self, a: Sequence[str], b: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        return softmax(self.logits(a, b, batch_size) / self.temperature_)
+
+    def predict(self, a: Sequence[str], b: Sequence[str]) -> list[str]:
+        return [self.labels[i] for i in self.predict_proba(a, b).argmax(1)]
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "net_"):
+            raise RuntimeError("This PairClassifier is not fitted: call fit() or PairClassifier.load(path).")
+
+    # -- files --------------------------------------------------------------------------------
+    def save(self, path: str | Path, **card) -> Path:
+        """Write model.safetensors (fp16, trained tensors only) and config.json with its sha256."""
+        from safetensors.torch import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        state = {k: v.half().contiguous() for k, v in self.trainable_state().items()}
+        tmp = path / "model.safetensors.tmp"
+        save_file(state, str(tmp), metadata={"base": BASE_MODEL_NAME})
+        os.replace(tmp, path / "model.safetensors")
+        config = {
+            "base": BASE_MODEL_NAME, "labels": self.labels, "freeze_layers": self.freeze_layers,
+            "max_length": self.max_length, "temperature": float(self.temperature_),
+            "abstain_below": float(self.abstain_below),
+            "sha256": sha256_of(path / "model.safetensors"), **card,
+        }
+        (path / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32) -> "PairClassifier":
+        """Load a saved model; refuses a weights file whose sha256 differs from config.json's."""
+        from safetensors.torch import load_file
+
+        path = Path(path)
+        config = json.loads((path / "config.json").read_text())
+        weights = path / "model.safetensors"
+        digest = sha256_of(weights)
+        if digest != config.get("sha256"):
+            raise ValueError(f"{weights}: sha256 {digest} does not match config.json ({config.get('sha256')}); "
+                             "the file is corrupt or was replaced. Re-train or restore it.")
+        clf = cls(labels=config["labels"], freeze_layers=config["freeze_layers"],
+                  max_length=config["max_length"], batch_size=batch_size, device=device,
+                  abstain_below=config.get("abstain_below", 0.0))
+        clf.temperature_ = float(config.get("temperature", 1.0))
+        clf.config_ = config
+        clf._build()
+        state = load_file(str(weights))
+        missing = [k for k in clf.trainable_state() if k not in state]
+        if missing:
+            raise ValueError(f"{weights} lacks tensors {missing[:3]}…: not a stancekit model for this base.")
+        clf.net_.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        clf.net_.eval()
+        return clf
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    x = x - x.max(axis=1, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _PairNet(encoder, n_labels: int):
+    """Encoder + mean pooling + linear head (the pooling all-MiniLM-L6-v2 was trained with)."""
+    torch = _torch()
+
+    class PairNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self.head(self.dropout(pooled))
+
+    return PairNet()
