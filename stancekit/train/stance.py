@@ -1,0 +1,161 @@
+"""Recipe for models/stance-minilm: fine-tune the pair classifier on (proposition, quote) stance pairs.
+
+Usage:
+    stancekit train stance                  # or: python -m stancekit.train.stance
+    stancekit train stance --data ../shared/data --epochs 1.5 --seed 13
+
+Steps: build the pairs (`stance_data.build_sets`), fine-tune a 3-way `PairClassifier` (favor,
+against, none), fit its temperature on dev, pick the abstain threshold on dev (`pick_abstain`),
+save weights + config.json (hyper-parameters, data sizes, seed, dev metrics) to `--out`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from stancekit.classify.stance import LABELS
+from stancekit.train import stance_data
+
+DEFAULT_OUT = stance_data.REPO / "models" / "stance-minilm"
+ABSTAIN_GRID = np.round(np.arange(0.34, 0.605, 0.01), 2)
+ABSTAIN_MAX_SHARE = 0.10
+
+log = logging.getLogger("stancekit.train.stance")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    a = parser.add_argument
+    a("--data", default=None, help="shared data root (default: ../shared/data next to the repository)")
+    a("--domain", default=str(stance_data.DOMAIN_PATH), help="synthetic domain set (jsonl)")
+    a("--out", default=str(DEFAULT_OUT), help="output model folder")
+    a("--n-argq", type=int, default=8000, help="ArgQ train arguments sampled")
+    a("--n-claim", type=int, default=1500, help="Claim Stance claims sampled")
+    a("--none-frac", type=float, default=0.3, help="mismatched-motion none pairs per IBM pair")
+    a("--n-news", type=int, default=1500, help="off-topic news none pairs")
+    a("--domain-upsample", type=int, default=5, help="copies of the domain train pairs")
+    a("--n-dev-argq", type=int, default=600, help="ArgQ val arguments in the dev set")
+    a("--epochs", type=float, default=1.5)
+    a("--lr", type=float, default=5e-5)
+    a("--batch-size", type=int, default=16)
+    a("--max-length", type=int, default=256)
+    a("--freeze-layers", type=int, default=2)
+    a("--seed", type=int, default=13)
+    a("--threads", type=int, default=1, help="torch CPU threads")
+    a("--abstain", type=float, default=None, help="fixed abstain threshold (default: picked on dev)")
+    return parser
+
+
+def macro_f1(y_true, y_pred, labels=LABELS) -> float:
+    from sklearn.metrics import f1_score
+
+    present = [l for l in labels if l in set(y_true) | set(y_pred)]
+    return float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0))
+
+
+def ece(probs: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error of the top class."""
+    conf, pred = probs.max(1), probs.argmax(1)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            total += m.mean() * abs((pred[m] == y_idx[m]).mean() - conf[m].mean())
+    return float(total)
+
+
+def pick_abstain(probs: np.ndarray, y_idx: np.ndarray) -> float:
+    """Abstain threshold on dev: the largest t in 0.34..0.60 such that the dev pairs whose top
+    probability is under t are right less than half the time, and are at most 10% of dev.
+
+    Below it, a label is more often wrong than right, so "abstain" (with scores kept) is the more
+    useful output. 0.0 (never abstain) when no t qualifies.
+    """
+    conf, right = probs.max(1), probs.argmax(1) == y_idx
+    best = 0.0
+    for t in ABSTAIN_GRID:
+        low = conf < t
+        if low.any() and low.mean() <= ABSTAIN_MAX_SHARE and right[low].mean() < 0.5:
+            best = float(t)
+    return best
+
+
+def dev_metrics(probs: np.ndarray, dev, labels: list[str], threshold: float) -> dict:
+    y = np.array([labels.index(v) for v in dev["label"]])
+    pred = [labels[i] for i in probs.argmax(1)]
+    src = np.array(dev["source"])
+    props = np.array(dev["proposition"])
+    out = {"ece": round(ece(probs, y), 4), "abstain_rate": round(float((probs.max(1) < threshold).mean()), 4)}
+    from stancekit.targets import BUILTIN_TARGETS
+
+    for tid, t in BUILTIN_TARGETS.items():
+        m = (src == "domain") & (props == t.proposition)
+        if m.any():
+            out[f"domain_{tid}_macro_f1"] = round(macro_f1(np.array(dev["label"])[m], np.array(pred)[m]), 4)
+    m = src != "domain"
+    if m.any():
+        out["argq_val_macro_f1_3way"] = round(macro_f1(np.array(dev["label"])[m], np.array(pred)[m]), 4)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from stancekit.models.pair_classifier import PairClassifier
+    from stancekit.train.loop import fit_temperature, train_pairs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+    sets = stance_data.build_sets(args.data, args.domain, n_argq=args.n_argq, n_claim=args.n_claim,
+                                  none_frac=args.none_frac, n_news=args.n_news,
+                                  domain_upsample=args.domain_upsample, n_dev_argq=args.n_dev_argq, seed=args.seed)
+    train, dev = sets["train"], sets["dev"]
+    log.info("data: %s", json.dumps(sets["sizes"]))
+    clf = PairClassifier(labels=list(LABELS), freeze_layers=args.freeze_layers, max_length=args.max_length,
+                         batch_size=32)
+    train_pairs(clf, train["proposition"], train["text"], train["label"], epochs=args.epochs, lr=args.lr,
+                batch_size=args.batch_size, max_length=args.max_length, seed=args.seed)
+    log.info("fine-tuned in %.0f s", clf.train_seconds_)
+
+    logits = clf.logits(dev["proposition"], dev["text"])
+    y = np.array([clf.labels.index(v) for v in dev["label"]])
+    from stancekit.models.pair_classifier import softmax
+
+    ece_raw = ece(softmax(logits), y)
+    clf.temperature_ = fit_temperature(logits, y)
+    probs = softmax(logits / clf.temperature_)
+    clf.abstain_below = args.abstain if args.abstain is not None else pick_abstain(probs, y)
+    metrics = dev_metrics(probs, dev, clf.labels, clf.abstain_below)
+    metrics["ece_before_temperature"] = round(ece_raw, 4)
+    hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
+                                           "n_argq", "n_claim", "none_frac", "n_news", "domain_upsample",
+                                           "n_dev_argq", "threads")}
+    card = {
+        "task": "stance", "recipe": "stancekit.train.stance", "argv": sys.argv[1:], "seed": args.seed,
+        "hyperparameters": hyper,
+        "data_sizes": sets["sizes"], "dev_metrics": metrics,
+        "abstain_rule": pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ") if args.abstain is None
+        else f"fixed --abstain {args.abstain}",
+        "train_seconds": round(clf.train_seconds_, 1), "total_seconds": round(time.time() - t0, 1),
+        "torch": torch.__version__,
+    }
+    path = clf.save(args.out, **card)
+    log.info("saved %s (T=%.3f, abstain_below=%.2f) dev %s", path, clf.temperature_, clf.abstain_below,
+             json.dumps(metrics))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m stancekit.train.stance", description=__doc__.split("\n")[0]))
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
