@@ -71,14 +71,16 @@ class Gazetteer:
     def role_matches(self, role: str) -> list[tuple[bool, Role, Person]]:
         """(exact, role, person) for every role `role` may name, whatever the date.
 
-        "the Defence Secretary" matches a role "UK Defence Secretary": one is a word-suffix of the
-        other (exact=False). Resolving many dates of one string? Call this once, then `pick_holder`.
+        "the Defence Secretary" matches a role "UK Defence Secretary" (a word-suffix of it,
+        exact=False), but "the US Defence Secretary" does not match a role "Defence Secretary": a
+        qualifier the role lacks may name another country's office, so list such variants as
+        roles. Resolving many dates of one string? Call this once, then `pick_holder`.
         """
         want = name_key(role).split()
         if not want:
             return []
         return [(have == want, r, p) for have, r, p in self._roles
-                if have and (have == want or _suffix(want, have) or _suffix(have, want))]
+                if have and (have == want or _suffix(want, have))]
 
     def holder(self, role: str, date: str | None = None) -> Person | None:
         """Who held `role` on `date`; None when nobody or more than one person matches."""
