@@ -1,0 +1,134 @@
+"""Find cue words and the reported clause each one introduces. Pure functions over offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stancekit.segment.lexicon import AUX_WORDS, CUE_FORMS, CUE_PARTICLES, WEAK_CUES
+from stancekit.segment.mentions import Mention, np_at_end
+
+_WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
+_CUE_ALT = "|".join(sorted(CUE_FORMS, key=len, reverse=True))
+_TIME_ADV = re.compile(
+    r"\s*(?:(?:on|last|this|late|early|earlier|later)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"week|month|year|night|morning|evening|afternoon|weekend)|yesterday|today|tonight|earlier|later|again|"
+    r"in a (?:statement|post|tweet|speech|video|interview|briefing|letter)(?: on [\w ]{1,30}?)?(?=,|\s+that|\s+[a-z])|"
+    r"on (?:social media|Twitter|X|Telegram|Facebook|television|TV)|at a (?:press conference|news conference|briefing|summit|meeting)"
+    r"(?: in [A-Z]\w+)?)\s*,?", re.I)
+_OBJECT = re.compile(r"\s*(?:reporters|journalists|MPs|lawmakers|parliament|the BBC|the Guardian|Reuters|AFP|"
+                     r"the Associated Press|him|her|them|us|me|the (?:audience|crowd|meeting|summit|conference))\b\s*,?")
+_CLAUSE_END = re.compile(
+    rf",\s+(?:after|as|while|despite|which|before|when|whereas|although|though|even as|adding|saying|according|"
+    rf"but\s+(?:also\s+)?(?:{_CUE_ALT})\b|and\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\b)"
+    r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
+    r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
+    rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
+    r"|;|\s[—–]\s|\s-\s")
+_PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
+_PASSIVE = frozenset("is was were are be been being".split())
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    lemma: str
+    weak: bool
+
+
+def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
+    """Cue verbs in text[start:end] outside quoted spans (`blocked(pos)` tells), passives skipped."""
+    out: list[Cue] = []
+    words = list(_WORD.finditer(text, start, end))
+    for i, m in enumerate(words):
+        w = m.group()
+        low = w.lower()
+        if low == "according" and i + 1 < len(words) and words[i + 1].group() == "to":
+            if not blocked(m.start()):
+                out.append(Cue(m.start(), words[i + 1].end(), "according to", False))
+            continue
+        lemma = CUE_FORMS.get(low)
+        if lemma is None or blocked(m.start()) or (w[0].isupper() and low != w.lower() and i == 0):
+            continue
+        prev = words[i - 1].group().lower() if i else ""
+        nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
+        if prev in _PASSIVE and low in ("said", "told", "reported", "thought", "believed", "described"):
+            continue
+        if low.endswith("ing") and not text[max(start, m.start() - 2):m.start()].startswith(", "):
+            continue
+        end_ = m.end()
+        if lemma in CUE_PARTICLES:
+            if nxt not in CUE_PARTICLES[lemma]:
+                continue
+            end_ = words[i + 1].end()
+        out.append(Cue(m.start(), end_, lemma, lemma in WEAK_CUES or lemma in CUE_PARTICLES))
+    return out
+
+
+def strip_aux(text: str, start: int, end: int) -> int:
+    """Move `end` left over auxiliaries and adverbs ("has also", "is understood to have")."""
+    while True:
+        seg = text[start:end].rstrip()
+        m = re.search(r"([A-Za-z’']+)$", seg)
+        if not m or m.group(1).lower() not in AUX_WORDS:
+            return start + len(seg)
+        end = start + m.start(1)
+
+
+def subject_before(text: str, clause_start: int, cue_start: int) -> tuple[Mention | None, bool]:
+    """The subject right before a cue, and whether the cue is coordinated (", and warned")."""
+    end = strip_aux(text, clause_start, cue_start)
+    seg = text[clause_start:end]
+    if re.search(r"(?:^|[\s,])(?:and|but)\s*$", seg):
+        return None, True
+    return np_at_end(text, clause_start, end), False
+
+
+def subject_after(text: str, pos: int, end: int) -> Mention | None:
+    """Inverted order: `said Mr Healey`, `said the spokesman`, `according to officials`."""
+    seg = text[pos:end]
+    m = re.match(r"\s*,?\s*((?:[A-Za-z’'.\-()]+\s*){1,7}?)(?=\s*(?:[,.;:!?”\"]|$|\s+(?:in|on|at|who|adding|as|when)\b))", seg)
+    if not m:
+        return None
+    s = pos + m.start(1)
+    e = pos + m.end(1)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    found = np_at_end(text, s, e)
+    return found if found and found.start == s else None
+
+
+def clause_after(text: str, pos: int, end: int, weak: bool) -> tuple[int, int] | None:
+    """The reported clause a forward cue introduces, or None if what follows is no clause."""
+    s = pos
+    m = re.match(r"\s*,?", text[s:end]) and _TIME_ADV.match(text, s, end)
+    if m:
+        s = m.end()
+    m = _OBJECT.match(text, s, end)
+    if m:
+        s = m.end()
+    took_that = False
+    that = re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
+    if that and len(text[s:s + that.end()].split()) <= 10:
+        inner = text[s:s + that.start() + that.group().rfind("that")]
+        if not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6:
+            s, took_that = s + that.end(), True
+    while s < end and text[s] in " :,":
+        s += 1
+    if weak and not took_that:
+        return None
+    first = re.match(r"[A-Za-z’']+", text[s:end])
+    if not first or (not took_that and first.group().lower() in _PREPOSITIONS):
+        return None
+    e = clause_end(text, s, end)
+    if len(text[s:e].split()) < 3:
+        return None
+    return s, e
+
+
+def clause_end(text: str, s: int, end: int) -> int:
+    m = _CLAUSE_END.search(text, s, end)
+    e = m.start() if m else end
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?") and not text[e - 2:e] in ("”.",):
+        e -= 1
+    return e

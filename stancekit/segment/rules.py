@@ -1,0 +1,214 @@
+"""Rule-based quote extraction: direct quotes by their marks, reported speech by its cue.
+
+Patterns covered: `Name said: “…”`, `“…,” Name said`, `“…,” said Name`, `“…” — Name`, `Name: “…”`,
+split quotes, multi-paragraph quotes, floating quote paragraphs, `Name said (that) CLAUSE`,
+`CLAUSE, Name said.`, `according to Name`, coordinated cues (", and insisted …"), quoted fragments
+inside reported clauses (mixed speech). Scare quotes and short quoted titles are not speech.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from stancekit.segment.candidates import Candidate
+from stancekit.segment.cues import Cue, clause_after, clause_end, find_cues, subject_after, subject_before
+from stancekit.segment.marks import DOUBLE_OPEN, Quoted, quoted_spans, single_quoted
+from stancekit.segment.mentions import np_at_end
+from stancekit.segment.text import is_markup_line, paragraphs, sentences
+
+_TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|on\s+\w+day)\b)")
+
+
+@dataclass
+class Layout:
+    """Paragraphs, sentences and quoted spans of one text, with fast 'is this inside a quote' lookup."""
+
+    text: str
+    paras: list[tuple[int, int]] = field(default_factory=list)
+    quoted: list[Quoted] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        t = self.text
+        self.paras = [p for p in paragraphs(t) if not is_markup_line(t[p[0]:p[1]])]
+        self.quoted = quoted_spans(t, self.paras)
+        singles = []
+        for ps, pe in self.paras:
+            if not any(c in t[ps:pe] for c in DOUBLE_OPEN):
+                singles += single_quoted(t, ps, pe)
+        self.quoted = sorted(self.quoted + singles, key=lambda q: q.start)
+        self._starts = [q.start for q in self.quoted]
+
+    def quote_at(self, pos: int) -> Quoted | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i >= 0 and self.quoted[i].start <= pos < self.quoted[i].end:
+            return self.quoted[i]
+        return None
+
+    def para_of(self, pos: int) -> tuple[int, int]:
+        for p in self.paras:
+            if p[0] <= pos <= p[1]:
+                return p
+        return (pos, pos)
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+def _sentence_subject(text: str, ss: int, cue_start: int):
+    """First noun phrase of the main clause (after a leading adverbial ending with a comma)."""
+    seg = text[ss:cue_start]
+    lead = re.match(r"[^,“”\"]{0,140},\s+", seg)
+    start = ss + lead.end() if lead and _words(seg[:lead.end()]) <= 22 else ss
+    for n in range(7, 0, -1):
+        m = re.match(r"\s*((?:\S+\s+){%d})" % (n - 1) + r"\S+", text[start:cue_start])
+        if not m:
+            continue
+        e = start + m.end()
+        mention = np_at_end(text, start, e)
+        if mention and mention.start == start:
+            return mention
+    return None
+
+
+def extract(text: str) -> tuple[Layout, list[Candidate]]:
+    """All quote candidates of a text, in text order."""
+    lay = Layout(text)
+    blocked = lambda pos: lay.quote_at(pos) is not None  # noqa: E731
+    out: list[Candidate] = []
+    used_quotes: dict[int, Candidate] = {}  # quoted.start -> candidate that owns it
+    absorbed: set[int] = set()
+    for ps, pe in lay.paras:
+        for ss, se in sentences(text, ps, pe):
+            if lay.quote_at(ss) and lay.quote_at(ss).end >= se:
+                continue  # a sentence entirely inside a quote
+            prev_subject = None
+            for cue in find_cues(text, ss, se, blocked):
+                cand = _attach(text, lay, ss, se, cue, prev_subject, used_quotes, absorbed)
+                subj, coord = (cand.speaker, cand.coordinated) if cand else _subject(text, lay, ss, cue)
+                if subj is not None:
+                    prev_subject = subj
+                elif coord and prev_subject is None:
+                    prev_subject = _sentence_subject(text, ss, cue.start)
+                if cand is None:
+                    continue
+                if cand.speaker is None and cand.coordinated:
+                    cand.speaker = prev_subject or _sentence_subject(text, ss, cue.start)
+                out.append(cand)
+    for q in lay.quoted:
+        if q.start in used_quotes or q.start in absorbed:
+            continue
+        cand = _unattributed(text, lay, q, out)
+        if cand:
+            out.append(cand)
+    out.sort(key=lambda c: (c.start, c.end))
+    return lay, _dedupe(out)
+
+
+def _subject(text, lay, ss, cue):
+    clause_start = _clause_start(text, lay, ss, cue.start)
+    return subject_before(text, clause_start, cue.start)
+
+
+def _clause_start(text: str, lay: Layout, ss: int, pos: int) -> int:
+    """Start of the clause holding `pos`: after the last closing quote mark before it, if any."""
+    start = ss
+    for q in lay.quoted:
+        if ss <= q.close_mark < pos:
+            start = q.close_mark + 1
+    return start
+
+
+def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candidate | None:
+    """Decide what a cue introduces: the quote before it, the quote after it, or a reported clause."""
+    before = text[ss:cue.start]
+    after_end = min(se, cue.end + 120)
+    subj, coord = subject_before(text, _clause_start(text, lay, ss, cue.start), cue.start)
+    inverted = None
+    if subj is None and not coord:
+        inverted = subject_after(text, cue.end, se)
+    speaker = subj or inverted
+    anchor = cue.start
+    # 1. “…,” he said  /  “…,” said Mr X  /  “…” — Name
+    prev_q = next((q for q in reversed(lay.quoted) if q.close_mark != -1 and ss - 1 <= q.close_mark < cue.start), None)
+    if prev_q and text[ss:prev_q.open_mark].strip() == "" and re.fullmatch(r"[\s,—–-]*", text[prev_q.close_mark + 1:(speaker.start if speaker else cue.start)] if speaker and speaker.start < cue.start else text[prev_q.close_mark + 1:cue.start]):
+        if prev_q.start not in used and (speaker or coord):
+            c = Candidate(prev_q.start, prev_q.end, "direct", (cue.start, cue.end), speaker, coord, anchor=anchor)
+            used[prev_q.start] = c
+            return c
+    # 2. Name said: “…”  /  Name warned “…”  /  Name told reporters on Monday: “…”
+    nxt = re.match(r"[^“\"”.!?]{0,60}?[:,]?\s*[“\"]", text[cue.end:after_end])
+    if nxt and (speaker or coord):
+        q = lay.quote_at(cue.end + nxt.end())
+        if q and q.start == cue.end + nxt.end() and q.start not in used and (":" in nxt.group() or "," in nxt.group() or _words(nxt.group()) <= 1):
+            c = Candidate(q.start, q.end, "direct", (cue.start, cue.end), speaker, coord, anchor=anchor)
+            used[q.start] = c
+            return c
+    if not (speaker or coord):
+        return None
+    # 3. CLAUSE, Name said.  /  CLAUSE, according to Name.
+    if speaker and (inverted or re.search(r",\s*$", text[ss:speaker.start])) and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se):
+        comma = (inverted.start if inverted else speaker.start)
+        cs = ss
+        head = text[cs:comma].rstrip(" ,")
+        if inverted and cue.lemma != "according to":
+            return None
+        if _words(head) >= 3 and not lay.quote_at(cs + 1):
+            e = cs + len(head)
+            return _reported(text, lay, cs, e, cue, speaker, coord, absorbed)
+    if cue.lemma == "according to":
+        m = re.match(r"\s*,\s*", text[speaker.end:se]) if speaker and speaker.start >= cue.end else None
+        if m and before.strip() == "":
+            s = speaker.end + m.end()
+            return _reported(text, lay, s, clause_end(text, s, se), cue, speaker, coord, absorbed)
+        return None
+    # 4. Name said (that) CLAUSE
+    span = clause_after(text, cue.end, se, cue.weak)
+    if span is None:
+        return None
+    return _reported(text, lay, span[0], span[1], cue, speaker, coord, absorbed)
+
+
+def _reported(text, lay, s, e, cue, speaker, coord, absorbed) -> Candidate:
+    kind = "indirect"
+    for q in lay.quoted:
+        if s <= q.start and q.end <= e + 1:
+            kind = "mixed"
+            absorbed.add(q.start)
+        elif q.start <= s < q.end:  # the clause opens inside a quote: keep it whole
+            absorbed.add(q.start)
+    return Candidate(s, e, kind, (cue.start, cue.end), speaker, coord, anchor=cue.start)
+
+
+def _unattributed(text, lay, q: Quoted, found: list[Candidate]) -> Candidate | None:
+    """A quote with no cue: `Name: “…”`, a floating quote paragraph, or not speech at all."""
+    ps, pe = lay.para_of(q.open_mark if q.open_mark >= 0 else q.start)
+    lead = text[ps:q.open_mark] if q.open_mark >= 0 else ""
+    colon = re.search(r"([^.!?“”]{1,80}):\s*$", lead)
+    if colon:
+        m = np_at_end(text, ps + colon.start(1), ps + colon.end(1))
+        if m:
+            return Candidate(q.start, q.end, "direct", None, m, anchor=q.open_mark)
+    content = text[q.start:q.end]
+    opens_para = lead.strip() == ""
+    sentence_like = _words(content) >= 6 or bool(re.search(r"[.!?]\W*$", content))
+    if not sentence_like or not q.double and not opens_para:
+        return None  # scare quotes, titles, short fragments
+    if opens_para or any(c.kind == "direct" and ps <= c.start < q.start for c in found):
+        return Candidate(q.start, q.end, "direct", None, None, floating=True, anchor=q.open_mark)
+    if _words(content) >= 8:
+        return Candidate(q.start, q.end, "direct", None, None, anchor=q.open_mark)
+    return None
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that lies inside another one (an inner quote of a reported clause)."""
+    out: list[Candidate] = []
+    for c in cands:
+        if any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in cands):
+            continue
+        if out and (out[-1].start, out[-1].end) == (c.start, c.end):
+            continue
+        out.append(c)
+    return out
