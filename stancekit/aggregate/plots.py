@@ -94,7 +94,7 @@ def plot_timeline(data, actor: str | Iterable[str] | None = None, target: str | 
     for name in actors:
         rows = table[table["actor"] == name]
         line, = ax.plot(rows["period"], rows["score"], marker="o", label=name)
-        ax.fill_between(rows["period"], rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.15)
+        ax.fill_between(rows["period"], rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.08)
         shifts = rows[rows["shift"]]
         ax.scatter(shifts["period"], shifts["score"], s=140, facecolors="none", edgecolors=line.get_color())
     ax.axhline(0, color="grey", linewidth=0.8)
@@ -103,8 +103,9 @@ def plot_timeline(data, actor: str | Iterable[str] | None = None, target: str | 
     period = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq.upper()[:1], "period")
     ax.set_title(f"{target or 'no target'}: stance per {period}")
     if actors:
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     ax.figure.autofmt_xdate()
+    ax.figure.tight_layout()
     return ax
 
 

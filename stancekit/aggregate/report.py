@@ -20,6 +20,7 @@ from stancekit.aggregate.profiles import profile
 from stancekit.aggregate.views import stance_by_outlet, stance_over_time
 
 MAX_ROWS = 300  # table rows per section; the full data is in profiles.csv
+NOISE_QUOTES = 2  # shifts and outlet differences resting on one quote are mostly noise; not listed
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:1150px;color:#222}
 h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
@@ -67,8 +68,9 @@ def _summary(quotes: pd.DataFrame) -> str:
     span = f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}" if len(dates) else "no dates"
     items = [("documents", quotes["doc_id"].nunique()), ("quotes", quotes[["doc_id", "quote"]].drop_duplicates().shape[0]),
              ("quote × target labels used", len(used)), ("abstained", int((quotes["label"] == "abstain").sum())),
-             ("actors", used["actor"].nunique()), ("outlets", quotes["source"].nunique()), ("dates", span)]
+             ("actors", used["actor"].nunique()), ("outlets", quotes["source"].nunique())]
     stats = "".join(f"<span><b>{escape(str(v))}</b> {escape(k)}</span>" for k, v in items)
+    stats += f"<span>dates <b>{escape(span)}</b></span>"
     return f"<h2>Summary</h2><p class=\"stats\">{stats}</p>"
 
 
@@ -107,21 +109,28 @@ def _profile_table(prof: pd.DataFrame) -> str:
 
 def _shifts(quotes: pd.DataFrame, freq: str) -> str:
     table = stance_over_time(quotes, freq=freq)
-    table = table[table["shift"]]
+    table = table[table["shift"] & (table["n_quotes"] >= NOISE_QUOTES)]
     if table.empty:
         return "<h2>Shifts</h2><p class=\"muted\">No stance shifts between periods.</p>"
-    return "<h2>Shifts</h2>" + _table(table, ["actor", "target", "period", "prev_score", "score", "label", "n_quotes"],
-                                      label_col="label")
+    table = table.assign(change=table["score"] - table["prev_score"])
+    table = table.sort_values("change", key=abs, ascending=False, kind="stable")
+    return (f"<h2>Shifts</h2><p class=\"muted\">Largest changes since the actor's previous period, periods with at "
+            f"least {NOISE_QUOTES} quotes.</p>"
+            + _table(table, ["actor", "target", "period", "prev_score", "score", "change", "label", "n_quotes"],
+                     label_col="label"))
 
 
 def _outlets(quotes: pd.DataFrame) -> str:
     table = stance_by_outlet(quotes)
     if table.empty or table["source"].nunique() < 2:
         return ""
-    table = table.sort_values(["deviates", "n_quotes"], ascending=[False, False], kind="stable")
-    return ("<h2>By outlet</h2><p class=\"muted\">Rows marked deviates: the outlet's quotes of the actor differ "
-            "from the actor's overall stance.</p>"
-            + _table(table, ["actor", "target", "source", "label", "score", "overall_score", "n_quotes", "deviates"],
+    table = table[table["deviates"] & (table["n_quotes"] >= NOISE_QUOTES)]
+    if table.empty:
+        return "<h2>By outlet</h2><p class=\"muted\">No outlet quotes an actor differently from the rest.</p>"
+    table = table.sort_values("n_quotes", ascending=False, kind="stable")
+    return ("<h2>By outlet</h2><p class=\"muted\">Where an outlet's quotes of an actor (at least "
+            f"{NOISE_QUOTES}) differ from the actor's overall stance.</p>"
+            + _table(table, ["actor", "target", "source", "label", "score", "overall_score", "n_quotes"],
                      label_col="label"))
 
 
@@ -129,13 +138,14 @@ def _evidence(prof: pd.DataFrame) -> str:
     rows = []
     for r in prof.sort_values("n_quotes", ascending=False, kind="stable").head(MAX_ROWS).itertuples(index=False):
         for ev in r.evidence:
-            rows.append({"actor": r.actor, "target": r.target, "label": r.label, "quote": ev["text"],
+            rows.append({"actor": r.actor, "target": r.target, "profile": r.label, "quote": ev["text"],
                          "document": ev["doc_id"], "span": f"{ev['start']}–{ev['end']}", "score": ev["score"]})
     if not rows:
         return ""
-    return ("<h2>Evidence</h2><p class=\"muted\">Up to three strongest quotes per actor and target.</p>"
-            + _table(pd.DataFrame(rows), ["actor", "target", "label", "quote", "document", "span", "score"],
-                     label_col="label", quote_col="quote"))
+    return ("<h2>Evidence</h2><p class=\"muted\">Up to three strongest quotes per actor and target; score is "
+            "the quote's own, profile the actor's overall label.</p>"
+            + _table(pd.DataFrame(rows), ["actor", "target", "profile", "quote", "document", "span", "score"],
+                     label_col="profile", quote_col="quote"))
 
 
 def _table(frame: pd.DataFrame, cols: list[str], label_col: str | None = None, quote_col: str | None = None) -> str:
