@@ -51,6 +51,7 @@ class DocActors:
     types: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._seen: dict[str, set[int]] = {}
         names = names_in(self.text)
         for m in sorted(names, key=lambda m: -len(m.key.split())):
             key = norm_name(m.key.split()[-1])
@@ -70,9 +71,10 @@ class DocActors:
         return self.persons.get(norm_name(name.split()[-1]), name)
 
     def _add_mention(self, canon: str, m: Mention, typ: str) -> None:
-        spans = self.mentions.setdefault(canon, [])
-        if all(s.start != m.start for s in spans):
-            spans.append(Span(m.start, m.end, m.text))
+        seen = self._seen.setdefault(canon, set())
+        if m.start not in seen:
+            seen.add(m.start)
+            self.mentions.setdefault(canon, []).append(Span(m.start, m.end, m.text))
         self.types.setdefault(canon, typ)
 
     def bind_role(self, role_phrase: str, canon: str) -> None:

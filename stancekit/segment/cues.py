@@ -92,7 +92,7 @@ def subject_after(text: str, pos: int, end: int) -> Mention | None:
         return None
     s = pos + m.start(1)
     e = pos + m.end(1)
-    while e > s and text[e - 1].isspace():
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,"):
         e -= 1
     found = np_at_end(text, s, e)
     return found if found and found.start == s else None
@@ -129,6 +129,6 @@ def clause_after(text: str, pos: int, end: int, weak: bool) -> tuple[int, int] |
 def clause_end(text: str, s: int, end: int) -> int:
     m = _CLAUSE_END.search(text, s, end)
     e = m.start() if m else end
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?") and not text[e - 2:e] in ("”.",):
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?"):
         e -= 1
     return e

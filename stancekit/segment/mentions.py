@@ -30,7 +30,7 @@ Party Security Challenger Rolls Royce Submarines Cabinet Babcock Parliament Cong
 Associated Reuters Getty Images PA AP AFP Black Sea Crimea Donbas God Prime Minister President Mr Mrs Ms Dr Sir
 Common Sense Campaign Nations War World Europe Asia Africa North South East West Central Oval Office Capitol Hill
 Government Commission Agency Department Committee Institute University Centre Center Council Court Bank Fund
-Also However Despite Although Though Instead Still Now Then Once Only Even If Since Until Unless Because Under
+Also However Despite Later Earlier Separately Speaking Asked Instead Afterwards Elsewhere Overall Indeed Although Though Instead Still Now Then Once Only Even If Since Until Unless Because Under
 Over With Without Within Across Around Against Among Between Through During By For From Of To Into Onto Upon
 """.split())
 
@@ -70,13 +70,15 @@ def names_in(text: str, start: int = 0, end: int | None = None) -> list[Mention]
     """Person-name mentions: titled ones ("Mr Healey") and multi-word capitalised names."""
     end = len(text) if end is None else end
     found: dict[int, Mention] = {}
+    covered: set[int] = set()
     for m in TITLED_NAME.finditer(text, start, end):
         name = m.group("name").replace("(", "").replace(")", "")
         if is_person_name(name, titled=True):
             found[m.start("name")] = Mention(m.start(), m.end(), m.group(), "name", _clean(name))
+            covered.update(range(m.start(), m.end()))
     for m in NAME_RE.finditer(text, start, end):
         s = m.start("name")
-        if any(f.start <= s < f.end for f in found.values()):
+        if s in covered:
             continue
         name = m.group("name")
         toks = name.split()
@@ -150,6 +152,17 @@ _SUBJ_TAIL = re.compile(
     rf"|(?P<pron>\b(?i:he|she|they|it|we|I)\b))\s*$")
 
 
+_SUBJ_HEAD = re.compile(_SUBJ_TAIL.pattern[:-len(r"\s*$")] + r"(?![\w’'])")
+
+
+def np_at_start(text: str, start: int, end: int) -> Mention | None:
+    """The speaker-like noun phrase that starts exactly at `start` (a sentence subject)."""
+    m = _SUBJ_HEAD.match(text, start, end)
+    if not m:
+        return None
+    return classify_np(m.group(), m.start(), m.end(), m.lastgroup)
+
+
 def np_at_end(text: str, start: int, end: int) -> Mention | None:
     """The speaker-like noun phrase that ends exactly at `end` (the subject right before a cue)."""
     seg = text[start:end]
@@ -185,6 +198,9 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
             return Mention(s, e, phrase, "role", phrase)
         return None
     if kind == "name":
+        titled = re.search(rf"\b(?:{_TITLE_RE})\.?\s+({FULL_NAME})$", phrase)
+        if titled and is_person_name(titled.group(1), titled=True):
+            return Mention(s + titled.start(), e, titled.group(), "name", _clean(titled.group(1)))
         toks = phrase.split()
         while toks and toks[0] in NOT_NAME:
             toks = toks[1:]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from stancekit.segment.candidates import Candidate
 from stancekit.segment.cues import Cue, clause_after, clause_end, find_cues, subject_after, subject_before
 from stancekit.segment.marks import DOUBLE_OPEN, Quoted, quoted_spans, single_quoted
-from stancekit.segment.mentions import np_at_end
+from stancekit.segment.mentions import np_at_end, np_at_start
 from stancekit.segment.text import is_markup_line, paragraphs, sentences
 
 _TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|on\s+\w+day)\b)")
@@ -38,6 +38,7 @@ class Layout:
                 singles += single_quoted(t, ps, pe)
         self.quoted = sorted(self.quoted + singles, key=lambda q: q.start)
         self._starts = [q.start for q in self.quoted]
+        self._para_starts = [p[0] for p in self.paras]
 
     def quote_at(self, pos: int) -> Quoted | None:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -46,10 +47,14 @@ class Layout:
         return None
 
     def para_of(self, pos: int) -> tuple[int, int]:
-        for p in self.paras:
-            if p[0] <= pos <= p[1]:
-                return p
+        i = bisect.bisect_right(self._para_starts, pos) - 1
+        if i >= 0 and self.paras[i][0] <= pos <= self.paras[i][1]:
+            return self.paras[i]
         return (pos, pos)
+
+    def quotes_between(self, a: int, b: int) -> list[Quoted]:
+        """Quoted spans whose content starts in [a, b)."""
+        return self.quoted[bisect.bisect_left(self._starts, a):bisect.bisect_left(self._starts, b)]
 
 
 def _words(s: str) -> int:
@@ -61,14 +66,11 @@ def _sentence_subject(text: str, ss: int, cue_start: int):
     seg = text[ss:cue_start]
     lead = re.match(r"[^,“”\"]{0,140},\s+", seg)
     start = ss + lead.end() if lead and _words(seg[:lead.end()]) <= 22 else ss
-    for n in range(7, 0, -1):
-        m = re.match(r"\s*((?:\S+\s+){%d})" % (n - 1) + r"\S+", text[start:cue_start])
-        if not m:
-            continue
-        e = start + m.end()
-        mention = np_at_end(text, start, e)
-        if mention and mention.start == start:
-            return mention
+    while start < cue_start and text[start].isspace():
+        start += 1
+    m = np_at_start(text, start, cue_start)
+    if m and m.start == start:
+        return m
     return None
 
 
@@ -114,7 +116,7 @@ def _subject(text, lay, ss, cue):
 def _clause_start(text: str, lay: Layout, ss: int, pos: int) -> int:
     """Start of the clause holding `pos`: after the last closing quote mark before it, if any."""
     start = ss
-    for q in lay.quoted:
+    for q in lay.quotes_between(ss - 1, pos):
         if ss <= q.close_mark < pos:
             start = q.close_mark + 1
     return start
@@ -131,7 +133,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     speaker = subj or inverted
     anchor = cue.start
     # 1. “…,” he said  /  “…,” said Mr X  /  “…” — Name
-    prev_q = next((q for q in reversed(lay.quoted) if q.close_mark != -1 and ss - 1 <= q.close_mark < cue.start), None)
+    prev_q = next((q for q in reversed(lay.quotes_between(ss - 1, cue.start))
+                   if q.close_mark != -1 and ss - 1 <= q.close_mark < cue.start), None)
     if prev_q and text[ss:prev_q.open_mark].strip() == "" and re.fullmatch(r"[\s,—–-]*", text[prev_q.close_mark + 1:(speaker.start if speaker else cue.start)] if speaker and speaker.start < cue.start else text[prev_q.close_mark + 1:cue.start]):
         if prev_q.start not in used and (speaker or coord):
             c = Candidate(prev_q.start, prev_q.end, "direct", (cue.start, cue.end), speaker, coord, anchor=anchor)
@@ -172,7 +175,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
 
 def _reported(text, lay, s, e, cue, speaker, coord, absorbed) -> Candidate:
     kind = "indirect"
-    for q in lay.quoted:
+    first = lay.quote_at(s)
+    for q in ([first] if first else []) + lay.quotes_between(s, e + 1):
         if s <= q.start and q.end <= e + 1:
             kind = "mixed"
             absorbed.add(q.start)
@@ -190,12 +194,17 @@ def _unattributed(text, lay, q: Quoted, found: list[Candidate]) -> Candidate | N
         m = np_at_end(text, ps + colon.start(1), ps + colon.end(1))
         if m:
             return Candidate(q.start, q.end, "direct", None, m, anchor=q.open_mark)
+    tail = re.match(r"[,.]?\s*[—–-]\s*([^.!?“”\n]{2,60}?)\s*[.]?$", text[q.close_mark + 1:pe]) if q.close_mark >= 0 else None
+    if tail:
+        m = np_at_end(text, q.close_mark + 1 + tail.start(1), q.close_mark + 1 + tail.end(1))
+        if m and m.start == q.close_mark + 1 + tail.start(1):
+            return Candidate(q.start, q.end, "direct", None, m, anchor=q.open_mark)
     content = text[q.start:q.end]
     opens_para = lead.strip() == ""
     sentence_like = _words(content) >= 6 or bool(re.search(r"[.!?]\W*$", content))
     if not sentence_like or not q.double and not opens_para:
         return None  # scare quotes, titles, short fragments
-    if opens_para or any(c.kind == "direct" and ps <= c.start < q.start for c in found):
+    if opens_para or any(c.kind == "direct" and ps <= c.start < q.start for c in found[-8:]):
         return Candidate(q.start, q.end, "direct", None, None, floating=True, anchor=q.open_mark)
     if _words(content) >= 8:
         return Candidate(q.start, q.end, "direct", None, None, anchor=q.open_mark)
@@ -205,10 +214,10 @@ def _unattributed(text, lay, q: Quoted, found: list[Candidate]) -> Candidate | N
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """Drop a candidate that lies inside another one (an inner quote of a reported clause)."""
     out: list[Candidate] = []
-    for c in cands:
-        if any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in cands):
+    max_end = -1
+    for c in sorted(cands, key=lambda c: (c.start, -c.end)):
+        if c.end <= max_end:
             continue
-        if out and (out[-1].start, out[-1].end) == (c.start, c.end):
-            continue
+        max_end = c.end
         out.append(c)
     return out

@@ -1,0 +1,66 @@
+"""Score predictions against gold documents in the project's gold format (pure functions → dicts).
+
+Matching follows the gold format's rule: a predicted quote matches a gold quote when their spans
+overlap by at least half of the shorter span (greedy, one-to-one); optional gold quotes are
+neither required nor penalised; a speaker is right when it names the gold canonical actor, one of
+its listed surface forms, or (for multi-word names) its surname.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+
+def norm(s: str | None) -> str:
+    return " ".join((s or "").lower().replace("’", "'").replace(".", "").split())
+
+
+def speaker_ok(pred: str | None, canon: str, aliases: Iterable[str]) -> bool:
+    p = norm(pred)
+    if not p:
+        return False
+    if p in {norm(canon)} | {norm(a) for a in aliases}:
+        return True
+    return len(canon.split()) > 1 and p.split()[-1] == norm(canon).split()[-1]
+
+
+def match_spans(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one (gold index, pred index) pairs overlapping by ≥ half the shorter span."""
+    cands = []
+    for i, (gs, ge) in enumerate(gold):
+        for j, (ps, pe) in enumerate(pred):
+            o = max(0, min(ge, pe) - max(gs, ps))
+            if o >= 0.5 * max(1, min(ge - gs, pe - ps)):
+                cands.append((o / max(ge - gs, pe - ps, 1), i, j))
+    cands.sort(reverse=True)
+    gi, pj, pairs = set(), set(), []
+    for _, i, j in cands:
+        if i not in gi and j not in pj:
+            gi.add(i); pj.add(j); pairs.append((i, j))
+    return pairs
+
+
+def _f1(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def score_quotes(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, float]:
+    """Span F1, attribution F1 and speaker accuracy of `preds` (to_dict() output) against `golds`."""
+    by_id = {p.get("id"): p for p in preds}
+    n_gold = n_pred = span_tp = attr_tp = 0
+    for g in golds:
+        pq = sorted((by_id.get(g["id"]) or {}).get("quotes") or [], key=lambda q: q["start"])
+        gq = g["quotes"]
+        pairs = match_spans([(q["start"], q["end"]) for q in gq], [(q["start"], q["end"]) for q in pq])
+        n_gold += sum(1 for q in gq if not q.get("optional"))
+        n_pred += len(pq) - sum(1 for i, _ in pairs if gq[i].get("optional"))
+        for i, j in pairs:
+            if gq[i].get("optional"):
+                continue
+            span_tp += 1
+            attr_tp += speaker_ok(pq[j].get("speaker"), gq[i]["speaker"], g["actors"].get(gq[i]["speaker"], []))
+    span, attr = _f1(span_tp, n_pred, n_gold), _f1(attr_tp, n_pred, n_gold)
+    return {"span_p": span["p"], "span_r": span["r"], "span_f1": span["f1"], "attribution_p": attr["p"],
+            "attribution_r": attr["r"], "attribution_f1": attr["f1"],
+            "speaker_acc": attr_tp / span_tp if span_tp else 0.0, "n_gold": n_gold, "n_pred": n_pred}

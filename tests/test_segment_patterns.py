@@ -1,0 +1,176 @@
+"""One case per attribution pattern: (text, expected [(quote text, kind, speaker)])."""
+import pytest
+
+from stancekit.segment import segment
+
+
+def run(text):
+    quotes, _ = segment(text)
+    for q in quotes:
+        assert text[q.start:q.end] == q.text
+    return [(q.text, q.kind, q.speaker) for q in quotes]
+
+
+CASES = {
+    "colon_curly": ('Mr Healey said: “We will do more.”', [("We will do more.", "direct", "Healey")]),
+    "straight_marks": ('John Smith said: "We will do more."', [("We will do more.", "direct", "John Smith")]),
+    "trailing_he_said": ('Anna Kowalska met envoys. “The door is open,” she said.',
+                         [("The door is open,", "direct", "Anna Kowalska")]),
+    "inverted_said_name": ('“The door is open,” said Mr Orban.', [("The door is open,", "direct", "Orban")]),
+    "dash_attribution": ('“We are ready for talks” — Dmitry Peskov', [("We are ready for talks", "direct", "Dmitry Peskov")]),
+    "name_colon": ('Olaf Scholz: “Peace needs strength.”', [("Peace needs strength.", "direct", "Olaf Scholz")]),
+    "cue_then_quote_no_colon": ('Later Mr Zelensky warned “Putin is not ready for any deal” and left.',
+                                [("Putin is not ready for any deal", "direct", "Zelensky")]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_direct_patterns(name):
+    text, expected = CASES[name]
+    assert run(text) == expected
+
+
+def test_multi_paragraph_quote_is_one_quote():
+    text = ('Kaja Kallas said: “Europe must stay united.\n'
+            '“We will keep supporting Ukraine for as long as it takes.\n'
+            '“There is no alternative.”\nThe meeting ended.')
+    got = run(text)
+    assert len(got) == 1
+    assert got[0][0].startswith("Europe must stay united.") and got[0][0].endswith("There is no alternative.")
+    assert got[0][2] == "Kaja Kallas"
+
+
+def test_split_quote_keeps_speaker():
+    text = '“We are ready,” Mr Sybiha said. “But not at any price.”'
+    got = run(text)
+    assert [g[0] for g in got] == ["We are ready,", "But not at any price."]
+    assert {g[2] for g in got} == {"Sybiha"}
+
+
+def test_floating_quote_paragraph_continues_last_speaker():
+    text = ('Donald Tusk said: “Poland will not send troops.”\n'
+            '“Our task is to defend our own border and the eastern flank.”')
+    got = run(text)
+    assert [g[2] for g in got] == ["Donald Tusk", "Donald Tusk"]
+
+
+def test_inner_single_quotes_stay_inside():
+    text = 'He said: “Putin used my motto, ‘Common Sense.’ We both believe in it.”'
+    got = run(text)
+    assert len(got) == 1 and "‘Common Sense.’" in got[0][0]
+
+
+@pytest.mark.parametrize("text", [
+    'The so-called “peace plan” was published on Monday.',
+    'The film “War and Peace” opened in Kyiv.',
+    'Officials called it a “special military operation”.',
+])
+def test_scare_quotes_and_titles_are_not_speech(text):
+    assert run(text) == []
+
+
+def test_single_quote_headline_fragment():
+    got = run("Trump says he and Putin starting ‘negotiations’")
+    assert got == [("he and Putin starting ‘negotiations’", "mixed", "Trump")]
+
+
+INDIRECT = {
+    "said_that": ("Mr Lavrov said that Moscow would never accept Nato troops in Ukraine.",
+                  ("Moscow would never accept Nato troops in Ukraine", "indirect", "Lavrov")),
+    "said_no_that": ("Emmanuel Macron said Europe must prepare for a long war.",
+                     ("Europe must prepare for a long war", "indirect", "Emmanuel Macron")),
+    "told_object_that": ("Keir Starmer told MPs that Britain would keep up its support.",
+                         ("Britain would keep up its support", "indirect", "Keir Starmer")),
+    "trailing": ("The talks will resume in Geneva next week, he said.",
+                 ("The talks will resume in Geneva next week", "indirect", None)),
+    "according_to": ("According to the Kremlin, the meeting was constructive and useful.",
+                     ("the meeting was constructive and useful", "indirect", "Kremlin")),
+    "insisted": ("The US insisted the country’s membership was not on the table.",
+                 ("the country’s membership was not on the table", "indirect", "United States")),
+    "mixed": ("Mr Rutte said Ukraine’s path to membership was “irreversible”.",
+              ("Ukraine’s path to membership was “irreversible”", "mixed", "Rutte")),
+    "warned_aux": ("Sergei Lavrov has repeatedly warned that any deal must respect Russia’s interests.",
+                   ("any deal must respect Russia’s interests", "indirect", "Sergei Lavrov")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDIRECT))
+def test_indirect_patterns(name):
+    text, expected = INDIRECT[name]
+    assert expected in run(text)
+
+
+def test_clause_stops_at_subordinate_cue():
+    text = ("John Healey said the focus should be on strengthening Kyiv, after the US insisted "
+            "membership was not a realistic prospect.")
+    got = run(text)
+    assert ("the focus should be on strengthening Kyiv", "indirect", "John Healey") in got
+    assert ("membership was not a realistic prospect", "indirect", "United States") in got
+
+
+def test_coordinated_cue_takes_the_subject():
+    text = ("Mr Healey is understood to have told his counterpart that allies are stepping up, "
+            "and insisted the best way to secure peace was to strengthen Kyiv.")
+    got = run(text)
+    assert [g[2] for g in got] == ["Healey", "Healey"]
+    assert got[1][0].startswith("the best way to secure peace")
+
+
+def test_trailing_attribution_with_role_and_as_clause():
+    text = ("Pete Hegseth spoke in Brussels. Welcoming Ukraine to Nato will take “some time”, the US defence "
+            "secretary said as Donald Trump claimed he and Vladimir Putin had agreed to start negotiations.")
+    quotes, _ = segment(text, date="2025-02-12")
+    got = [(q.text, q.kind, q.speaker) for q in quotes]
+    assert ("Welcoming Ukraine to Nato will take “some time”", "mixed", "Pete Hegseth") in got
+    assert ("he and Vladimir Putin had agreed to start negotiations", "indirect", "Donald Trump") in got
+
+
+def test_pronoun_he_added_skips_person_mentioned_in_between():
+    text = ('Mr Healey said: “What Mr Hegseth set out was his commitment.”\n'
+            'He added: “We have always been clear.”')
+    assert [g[2] for g in run(text)] == ["Healey", "Healey"]
+
+
+def test_pronoun_prefers_the_subject_over_the_last_name():
+    text = ('Mr Trump said that he and Mr Putin had agreed to begin negotiations.\n'
+            'In a post, he said: “We both agreed we want to stop the deaths.”')
+    assert [g[2] for g in run(text)] == ["Trump", "Trump"]
+
+
+def test_role_links_to_named_person():
+    text = ("Volodymyr Zelensky visited Kharkiv. The Ukrainian president said: “We will not give up our land.”")
+    quotes, actors = segment(text, date="2025-02-12")
+    assert quotes[0].speaker == "Volodymyr Zelensky"
+    assert quotes[0].speaker_mention.text == "The Ukrainian president"
+
+
+def test_role_introduced_in_document():
+    text = ("Finnish defence minister Antti Hakkanen arrived on Monday. "
+            "The defence minister said that the alliance must keep its door open.")
+    quotes, _ = segment(text)
+    assert quotes[-1].speaker == "Antti Hakkanen"
+
+
+def test_unresolved_role_keeps_role_phrase():
+    quotes, _ = segment("The Kremlin spokesman said that talks were possible in principle.")
+    assert quotes[0].speaker == "The Kremlin spokesman"
+
+
+def test_canonical_name_is_fullest_form_and_titles_stripped():
+    text = ('Volodymyr Zelensky spoke. Mr Zelensky said: “We need air defence now.” '
+            'President Zelenskyy (sic) was in Kyiv.')
+    quotes, actors = segment(text)
+    assert quotes[0].speaker == "Volodymyr Zelensky"
+    z = next(a for a in actors if a.name == "Volodymyr Zelensky")
+    assert len(z.mentions) >= 2 and z.type == "person"
+
+
+def test_organisations_as_speakers():
+    got = run("The Kremlin said the proposal was unacceptable. The ministry said it would respond.")
+    assert [g[2] for g in got] == ["Kremlin", "ministry"]
+
+
+def test_markup_lines_are_ignored():
+    text = '![A photo of “Mr X” at a summit](https://example.com/a.jpg)\nMr Healey said: “Yes.”'
+    got = run(text)
+    assert got == [("Yes.", "direct", "Healey")]
