@@ -102,3 +102,11 @@ def test_jsonl_export(tmp_path):
     assert isinstance(rows[0]["evidence"], list) and rows[0]["organisation"] is None
     with pytest.raises(ValueError, match="csv, parquet or jsonl"):
         export_profiles(profile(DOCS), tmp_path / "p.xlsx")
+
+
+def test_missing_networkx_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "networkx", None)  # import networkx now raises ImportError
+    with pytest.raises(ImportError, match=r"pip install 'stancekit\[viz\]'"):
+        to_graphml(DOCS, tmp_path / "g.graphml")

@@ -14,6 +14,7 @@ import pandas as pd
 from stancekit.aggregate.frames import quotes_frame, usable
 from stancekit.aggregate.gazetteer import Gazetteer
 from stancekit.aggregate.networks import build_graph
+from stancekit.aggregate.optional import require
 from stancekit.aggregate.profiles import profile
 
 STATEMENT_COLUMNS = ["doc_id", "date", "source", "actor", "organisation", "concept", "agreement",
@@ -82,16 +83,14 @@ def statements(docs, targets: Iterable[str] | None = None, gazetteer: Gazetteer 
 
 def to_graphml(docs, path: str | Path, kind: str = "actor_target", **kwargs) -> Path:
     """Write the `kind` graph ("actor_target", "congruence" or "sentiment") as GraphML."""
-    import networkx as nx
-
+    nx = require("networkx", "GraphML export")
     nx.write_graphml(build_graph(docs, kind, **kwargs), path)
     return Path(path)
 
 
 def to_gexf(docs, path: str | Path, kind: str = "actor_target", **kwargs) -> Path:
     """Write the `kind` graph as GEXF (Gephi)."""
-    import networkx as nx
-
+    nx = require("networkx", "GEXF export")
     nx.write_gexf(build_graph(docs, kind, **kwargs), path)
     return Path(path)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from stancekit.aggregate.names import name_key
+from stancekit.aggregate.optional import require
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
 
 
 def _from_yaml(path: Path) -> list[Person]:
-    import yaml  # optional dependency: pip install pyyaml
+    yaml = require("yaml", "A YAML gazetteer")
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if isinstance(data, dict):

@@ -12,6 +12,7 @@ from itertools import combinations
 
 from stancekit.aggregate.frames import sentiment_frame
 from stancekit.aggregate.gazetteer import Gazetteer
+from stancekit.aggregate.optional import require
 from stancekit.aggregate.profiles import profile
 
 GRAPH_KINDS = ("actor_target", "congruence", "sentiment")
@@ -24,7 +25,7 @@ def actor_target_graph(docs, targets: Iterable[str] | None = None, gazetteer: Ga
     Nodes carry kind ("actor" or "target") and bipartite (0 / 1). Rows labelled none are left out
     unless `include_none`, since they record that the actor spoke without taking a side.
     """
-    import networkx as nx
+    nx = require("networkx", "Networks")
 
     prof = _profile(docs, targets, gazetteer)
     g = nx.Graph(name="actor_target")
@@ -45,7 +46,7 @@ def congruence_graph(docs, targets: Iterable[str] | None = None, gazetteer: Gaze
     weight = congruence - conflict, and targets ("t1;t2", the shared targets). Actors whose only
     stances are none are not in the graph.
     """
-    import networkx as nx
+    nx = require("networkx", "Networks")
 
     prof = _profile(docs, targets, gazetteer)
     sided = prof[prof["label"].isin(["favor", "against"])]
@@ -71,7 +72,7 @@ def sentiment_graph(docs, gazetteer: Gazetteer | None = None):
     Edge attributes: n (quotes), negative / neutral / positive (label counts), weight = mean
     P(positive) - P(negative). Abstained labels and self-references are left out.
     """
-    import networkx as nx
+    nx = require("networkx", "Networks")
 
     frame = sentiment_frame(docs, gazetteer)
     frame = frame[(frame["label"] != "abstain") & (frame["actor"] != frame["toward"])]

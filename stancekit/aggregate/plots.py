@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stancekit.aggregate.gazetteer import Gazetteer
+from stancekit.aggregate.optional import require
 
 CMAP = "RdBu"  # diverging: red = against (-1), white = none (0), blue = favor (+1)
 
@@ -21,7 +22,7 @@ CMAP = "RdBu"  # diverging: red = against (-1), white = none (0), blue = favor (
 def new_axes(figsize: tuple[float, float] = (6.4, 4.8)):
     """A fresh Axes: pyplot's where figures can be shown, else a headless Agg figure."""
     if "matplotlib.pyplot" in sys.modules or _has_display():
-        import matplotlib.pyplot as plt
+        plt = require("matplotlib.pyplot", "Plotting")
 
         return plt.subplots(figsize=figsize)[1]
     return headless_axes(figsize)
@@ -29,6 +30,7 @@ def new_axes(figsize: tuple[float, float] = (6.4, 4.8)):
 
 def headless_axes(figsize: tuple[float, float] = (6.4, 4.8)):
     """An Axes on its own Agg canvas, unknown to pyplot: nothing to close, safe in any thread."""
+    require("matplotlib", "Plotting")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -62,7 +64,9 @@ def plot_heatmap(data, ax=None, annotate: bool = True, targets: Iterable[str] | 
             if not np.isnan(value):
                 ax.text(j, i, f"{value:+.2f}\nn={int(counts.iat[i, j])}", ha="center", va="center", fontsize=7,
                         color="white" if abs(value) > 0.6 else "black")
-    ax.figure.colorbar(image, ax=ax, label="score: -1 against, +1 favor")
+    tall = len(scores) > 12  # a tall map keeps its colour scale on top, in view
+    ax.figure.colorbar(image, ax=ax, label="score: -1 against, +1 favor", location="top" if tall else "right",
+                       fraction=0.02 if tall else 0.15, pad=0.01 if tall else 0.05)
     ax.set_title("Stance by actor and target")
     ax.figure.tight_layout()
     return ax
