@@ -40,11 +40,12 @@ CONTEXT_CHARS = 400
 
 _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _TRAIL = " \t\n\r\"'“”‘’«»:—–-("
+_DROP_MARKS = str.maketrans("", "", "“”\"«»")
 _WORD = re.compile(r"[A-Za-z’']+")
 
 
 def context_sentence(context: str) -> str:
-    """The last sentence of `context`, without trailing quote marks or a trailing colon.
+    """The last sentence of `context`, without double quote marks or a trailing colon.
 
     >>> context_sentence('He said NATO matters. Mr Healey added: “')
     'Mr Healey added'
@@ -53,7 +54,7 @@ def context_sentence(context: str) -> str:
     last = None
     for last in _SENT_END.finditer(tail):
         pass
-    sent = tail[last.end():] if last else tail
+    sent = (tail[last.end():] if last else tail).translate(_DROP_MARKS)
     return " ".join(sent.split()).strip(_TRAIL)
 
 
@@ -77,7 +78,7 @@ def format_quote(quote: str, context: str = "") -> str:
     ctx = context_sentence(context)
     if ctx and needs_context(quote):
         if ctx[-1] not in ".!?…:":
-            ctx += "."
+            ctx += ":"  # a lead-in such as "Mr Healey said"
         return f"{ctx} {quote}"
     return quote
 

@@ -1,0 +1,321 @@
+"""Benchmark of the stance classifier and its baselines, in one run.
+
+    cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_stance.py > benchmarks/RESULTS_stance.md
+
+Evaluations (all systems read the same inputs through the same keyword gate and context rule):
+  * seed gold (seeds/*.gold.json): the gold quotes, each with the 400 characters before it as
+    context, so this scores the classifier alone; macro-F1 per target over the required quotes,
+    `acceptable` labels counted as correct (the rule of the project's gold scorer);
+  * IBM ArgQ test (15 unseen motions): favor vs against, argmax over those two classes;
+  * the synthetic domain dev split: 3-way macro-F1 per target.
+Baselines: majority class of the training pairs; TF-IDF + logistic regression trained on the same
+training pairs ("proposition [SEP] quote"); zero-shot cosine similarity of the untuned base model
+(quote vs proposition / negated proposition, none under a similarity threshold picked on dev).
+Also: per-actor document profiles on the seed gold, and throughput in pairs/s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from stancekit.classify.stance import LABELS, StanceClassifier, format_quote, gated_out  # noqa: E402
+from stancekit.targets import BUILTIN_TARGETS, Target  # noqa: E402
+from stancekit.train import stance_data  # noqa: E402
+
+CONTEXT_CHARS = 400
+PROFILE_THRESHOLD = 0.2  # the rule of stancekit.aggregate.scoring
+REQUIRED_PROFILES = {("John Healey", "nato_membership"): "favor", ("John Healey", "peace_talks"): "favor",
+                     ("Pete Hegseth", "nato_membership"): "against", ("United States", "nato_membership"): "against",
+                     ("Donald Trump", "peace_talks"): "favor"}
+TARGETS = list(BUILTIN_TARGETS.values())
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+def macro_f1_gold(pairs: list[tuple[list[str], str]], labels=LABELS) -> float:
+    """Macro-F1 where each gold is a list [label, *acceptable]; a prediction in the list is right."""
+    f1s = []
+    for lab in labels:
+        tp = sum(1 for g, p in pairs if p == lab and lab in g)
+        fp = sum(1 for g, p in pairs if p == lab and lab not in g)
+        fn = sum(1 for g, p in pairs if g[0] == lab and p not in g)
+        if tp + fp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def macro_f1(y_true, y_pred, labels=LABELS) -> float:
+    return macro_f1_gold([([t], p) for t, p in zip(y_true, y_pred)], labels)
+
+
+# -- systems ---------------------------------------------------------------------------------------
+class Gated:
+    """Wraps a pair-probability function with the classifier's gate and context rule."""
+
+    def __init__(self, proba, abstain_below: float = 0.0, gate: bool = True):
+        self.proba, self.abstain_below, self.gate = proba, abstain_below, gate
+
+    def predict(self, items, targets):
+        out = [{} for _ in items]
+        props, texts, slots = [], [], []
+        for i, (q, ctx) in enumerate(items):
+            for t in targets:
+                if self.gate and gated_out(t, q, ctx):
+                    out[i][t.id] = ("none", np.array([0.0, 0.0, 1.0]))
+                else:
+                    props.append(t.proposition); texts.append(format_quote(q, ctx)); slots.append((i, t.id))
+        if slots:
+            for (i, tid), p in zip(slots, self.proba(props, texts)):
+                lab = LABELS[int(np.argmax(p))] if p.max() >= self.abstain_below else "abstain"
+                out[i][tid] = (lab, p)
+        return out
+
+
+class Ours:
+    """StanceClassifier itself, its Labels turned into (label, probabilities) like the other systems."""
+
+    def __init__(self, clf):
+        self.clf = clf
+
+    def predict(self, items, targets):
+        return [{tid: (lab.label, np.array([lab.scores[l] for l in LABELS])) for tid, lab in d.items()}
+                for d in self.clf.predict(items, targets)]
+
+
+def majority(train, prop=None):
+    labels = [l for l, p in zip(train["label"], train["proposition"]) if prop is None or p == prop]
+    lab = max(LABELS, key=labels.count)
+    onehot = np.eye(3)[LABELS.index(lab)]
+    return lambda a, b: np.tile(onehot, (len(a), 1)), lab
+
+
+def tfidf_lr(train, seed):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+                         LogisticRegression(max_iter=2000, C=4.0, random_state=seed))
+    pipe.fit([f"{p} [SEP] {t}" for p, t in zip(train["proposition"], train["text"])], train["label"])
+    order = [list(pipe.classes_).index(l) for l in LABELS]
+    return lambda a, b: pipe.predict_proba([f"{p} [SEP] {t}" for p, t in zip(a, b)])[:, order]
+
+
+def negate(prop: str) -> str:
+    m = re.match(r"^(.*?\b(?:should|would|must|can|will|is|are)\b)(.*)$", prop)
+    if m:
+        return f"{m.group(1)} not{m.group(2)}"
+    return "It is not the case that " + prop[:1].lower() + prop[1:]
+
+
+class ZeroShot:
+    """Untuned all-MiniLM-L6-v2: favor if cos(q, p) > cos(q, not p); none if both are under tau."""
+
+    def __init__(self):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        from stancekit.models.base import base_model_path
+
+        self.torch = torch
+        self.tok = AutoTokenizer.from_pretrained(base_model_path(), local_files_only=True)
+        self.enc = AutoModel.from_pretrained(base_model_path(), local_files_only=True).eval()
+        self.cache: dict[str, np.ndarray] = {}
+        self.tau = 0.0
+
+    def embed(self, texts):
+        todo = sorted({t for t in texts if t not in self.cache}, key=len)
+        with self.torch.inference_mode():
+            for s in range(0, len(todo), 64):
+                chunk = todo[s:s + 64]
+                enc = self.tok(chunk, padding=True, truncation=True, max_length=256, return_tensors="pt")
+                h = self.enc(**enc).last_hidden_state
+                m = enc["attention_mask"].unsqueeze(-1).float()
+                e = ((h * m).sum(1) / m.sum(1)).numpy()
+                e /= np.linalg.norm(e, axis=1, keepdims=True)
+                self.cache.update(zip(chunk, e))
+        return np.stack([self.cache[t] for t in texts])
+
+    def sims(self, a, b):
+        q, p, n = self.embed(list(b)), self.embed(list(a)), self.embed([negate(x) for x in a])
+        return (q * p).sum(1), (q * n).sum(1)
+
+    def __call__(self, a, b):
+        sp, sn = self.sims(a, b)
+        out = np.zeros((len(a), 3))
+        for i, (x, y) in enumerate(zip(sp, sn)):
+            out[i, 2 if max(x, y) < self.tau else (0 if x >= y else 1)] = 1.0
+        return out
+
+    def fit_tau(self, a, b, y):
+        sp, sn = self.sims(a, b)
+        best = (-1.0, 0.0)
+        for tau in np.arange(0.0, 0.8, 0.02):
+            pred = ["none" if max(x, z) < tau else ("favor" if x >= z else "against") for x, z in zip(sp, sn)]
+            best = max(best, (macro_f1(y, pred), float(tau)))
+        self.tau = best[1]
+        return self
+
+
+# -- evaluations -----------------------------------------------------------------------------------
+def seed_items(paths):
+    docs = [json.loads(Path(p).read_text()) for p in paths]
+    rows = []
+    for d in docs:
+        for q in d["quotes"]:
+            ctx = d["text"][max(0, q["start"] - CONTEXT_CHARS):q["start"]]
+            rows.append({"doc": d["id"], "quote": q, "item": (q["text"], ctx)})
+    return docs, rows
+
+
+def eval_seed(system, rows):
+    preds = system.predict([r["item"] for r in rows], TARGETS)
+    res = {}
+    for t in TARGETS:
+        pairs = [([r["quote"]["stance"][t.id]] + r["quote"].get("acceptable", {}).get(t.id, []), p[t.id][0])
+                 for r, p in zip(rows, preds) if not r["quote"].get("optional")]
+        res[t.id] = macro_f1_gold(pairs)
+    return res, preds
+
+
+def profiles(rows, preds):
+    """Confidence-weighted mean of P(favor)-P(against) per (speaker, target), abstentions skipped."""
+    acc = defaultdict(list)
+    for r, p in zip(rows, preds):
+        for tid, (lab, probs) in p.items():
+            if lab != "abstain":
+                acc[(r["quote"]["speaker"], tid)].append((probs[0] - probs[1], probs.max()))
+    out = {}
+    for key, vals in acc.items():
+        w = sum(v[1] for v in vals)
+        score = sum(s * v for s, v in vals) / w if w else 0.0
+        out[key] = ("favor" if score >= PROFILE_THRESHOLD else "against" if score <= -PROFILE_THRESHOLD else "none",
+                    round(float(score), 3))
+    return out
+
+
+def eval_domain(system, records):
+    dev = [r for r in records if r.get("split") == "dev"]
+    preds = system.predict([(r["text"], r.get("context") or "") for r in dev], TARGETS)
+    return {t.id: macro_f1([r[t.id] for r in dev], [p[t.id][0] for p in preds]) for t in TARGETS}
+
+
+def eval_argq(proba, test):
+    p = proba(test["proposition"], test["text"])
+    pred = ["favor" if x[0] >= x[1] else "against" for x in p]
+    return macro_f1(test["label"], pred, ("favor", "against"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default=str(REPO / "models" / "stance-minilm"))
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--domain", default=str(stance_data.DOMAIN_PATH))
+    ap.add_argument("--seeds", nargs="*", default=sorted(str(p) for p in (REPO / "seeds").glob("*.gold.json")))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit-argq", type=int, default=None, help="evaluate only the first N ArgQ test rows (smoke runs)")
+    ap.add_argument("--json", default=None, help="also write all numbers to this file")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    t_start = time.time()
+    clf = StanceClassifier.load(args.model, device="cpu")
+    cfg = clf.model.config_
+    hp = cfg["hyperparameters"]
+    sets = stance_data.build_sets(args.data, args.domain, n_argq=hp["n_argq"], n_claim=hp["n_claim"],
+                                  none_frac=hp["none_frac"], n_news=hp["n_news"],
+                                  domain_upsample=hp["domain_upsample"], n_dev_argq=hp["n_dev_argq"], seed=cfg["seed"])
+    train, dev = sets["train"], sets["dev"]
+    test = stance_data.read_argq(args.data or stance_data.default_data_root(), "test")
+    if args.limit_argq:
+        test = test.shuffle(seed=0).select(range(min(args.limit_argq, len(test))))
+    records = stance_data.read_domain(args.domain)
+    docs, rows = seed_items(args.seeds)
+
+    model_proba = clf.model.predict_proba
+    t0 = time.time()
+    argq_model = eval_argq(model_proba, test)
+    pairs_per_s = len(test) / (time.time() - t0)
+
+    zs = ZeroShot().fit_tau(dev["proposition"], dev["text"], dev["label"])
+    maj_ibm, maj_ibm_label = majority(train.filter(lambda r: r["source"] in ("argq", "claim_stance")))
+    tfidf = tfidf_lr(train, cfg["seed"])
+    systems = {
+        "stance-minilm (ours)": Ours(clf),
+        "stance-minilm, no abstain": Gated(model_proba, 0.0),
+        "stance-minilm, no keyword gate": Gated(model_proba, clf.threshold_, gate=False),
+        "majority class": Gated(majority(train.filter(lambda r: r["source"] == "domain"))[0]),
+        "TF-IDF + LR": Gated(tfidf),
+        f"zero-shot cosine (tau={zs.tau:.2f})": Gated(zs),
+    }
+    argq = {"stance-minilm (ours)": argq_model, "majority class": eval_argq(maj_ibm, test),
+            "TF-IDF + LR": eval_argq(tfidf, test), f"zero-shot cosine (tau={zs.tau:.2f})": eval_argq(zs, test)}
+    table, prof_tables = {}, {}
+    for name, system in systems.items():
+        t1 = time.time()
+        seed_f1, preds = eval_seed(system, rows)
+        seed_s = time.time() - t1
+        table[name] = {"seed": seed_f1, "domain_dev": eval_domain(system, records), "argq_test": argq.get(name)}
+        if name.startswith("stance-minilm"):
+            table[name]["seed_seconds"] = round(seed_s, 2)
+        prof_tables[name] = profiles(rows, preds)
+
+    # -- report -----------------------------------------------------------------------------------
+    n_req = sum(not r["quote"].get("optional") for r in rows)
+    print("# Stance benchmark results\n")
+    print(f"Command: `cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_stance.py` "
+          f"(torch threads {args.threads}, CPU). Model: `{Path(args.model).name}`, seed {cfg['seed']}, "
+          f"temperature {cfg['temperature']:.3f}, abstain below {cfg['abstain_below']:.2f}.\n")
+    print(f"Data: seed gold {len(docs)} document(s), {n_req} required quotes ({len(rows)} with optional); "
+          f"ArgQ test {len(test)} arguments / {len(set(test['proposition']))} unseen motions; "
+          f"domain dev {sum(r.get('split') == 'dev' for r in records)} records. Training pairs "
+          f"(model and TF-IDF): {len(train)}.\n")
+    print("## Macro-F1\n")
+    print("| system | seed nato_membership | seed peace_talks | domain dev nato_membership | domain dev peace_talks | ArgQ test (favor/against) |")
+    print("|---|---|---|---|---|---|")
+    for name, r in table.items():
+        a = "" if r["argq_test"] is None else f"{r['argq_test']:.3f}"
+        print(f"| {name} | {r['seed']['nato_membership']:.3f} | {r['seed']['peace_talks']:.3f} | "
+              f"{r['domain_dev']['nato_membership']:.3f} | {r['domain_dev']['peace_talks']:.3f} | {a} |")
+    print(f"\nMajority class: `{maj_ibm_label}` on ArgQ (IBM training pairs), the domain-train majority per "
+          "target elsewhere. Rows 2-3 are ablations of ours (ArgQ does not use the gate or abstention).\n")
+    print("## Seed gold document profiles (required ones)\n")
+    print("| actor | target | required | ours (score) | TF-IDF + LR | zero-shot |")
+    print("|---|---|---|---|---|---|")
+    zs_name = next(n for n in systems if n.startswith("zero-shot"))
+    ok = 0
+    for (actor, tid), want in REQUIRED_PROFILES.items():
+        got = prof_tables["stance-minilm (ours)"].get((actor, tid), ("none", 0.0))
+        ok += got[0] == want
+        cells = [prof_tables[n].get((actor, tid), ("none", 0.0)) for n in ("TF-IDF + LR", zs_name)]
+        print(f"| {actor} | {tid} | {want} | {got[0]} ({got[1]:+.2f}) | " + " | ".join(f"{c[0]} ({c[1]:+.2f})" for c in cells) + " |")
+    print(f"\nOurs: {ok}/{len(REQUIRED_PROFILES)} required profiles right. All other gold profiles (ours):")
+    print(", ".join(f"{a}/{t}: {v[0]} ({v[1]:+.2f})" for (a, t), v in sorted(prof_tables["stance-minilm (ours)"].items())
+                    if (a, t) not in REQUIRED_PROFILES) + ".\n")
+    ours = table["stance-minilm (ours)"]
+    print("## Speed\n")
+    print(f"- model forward, ArgQ test: {pairs_per_s:.1f} pairs/s ({args.threads} CPU threads, batch 32, length-sorted)")
+    n_pairs = len(rows) * len(TARGETS)
+    n_gated = sum(gated_out(t, *r["item"]) for r in rows for t in TARGETS)
+    print(f"- seed gold through StanceClassifier: {n_pairs} (quote, target) pairs in {ours['seed_seconds']:.2f} s; "
+          f"{n_gated} of them ({n_gated / n_pairs:.0%}) answered by the keyword gate without the model")
+    print(f"- benchmark wall time {time.time() - t_start:.0f} s")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"table": table, "pairs_per_s": pairs_per_s, "profiles": {
+            f"{a}|{t}": v for (a, t), v in prof_tables["stance-minilm (ours)"].items()}}, indent=1, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
