@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from stancekit.doc import Actor, Span
-from stancekit.segment.mentions import Mention, names_in, norm_name, parse_role
+from stancekit.segment.mentions import Mention, appositives, names_in, norm_name, parse_role
 
 
 @lru_cache(maxsize=1)
@@ -61,9 +61,15 @@ class DocActors:
             canon = self.person(m.key)
             self.first_seen.setdefault(canon, m.start)
             self._add_mention(canon, m, "person")
+        for name, role in appositives(self.text):
+            self.bind_role(role, self.person(name))
         known = known_roles()
         for canon in set(self.persons.values()):
-            for role, country, frm, to in known.get(norm_name(canon), ()):
+            key = norm_name(canon)
+            if key not in known:  # "Sybiha" alone: match the built-in "Andrii Sybiha" by surname
+                full = [k for k in known if k.split()[-1] == key.split()[-1]]
+                key = full[0] if len(full) == 1 else key
+            for role, country, frm, to in known.get(key, ()):
                 if _in_office(frm, to, self.date):
                     self.bindings.append((role, country, canon))
 
@@ -120,7 +126,9 @@ class DocActors:
 
     def _role(self, phrase: str, pos: int) -> str | None:
         role, country = parse_role(phrase)
-        cands = {c for r, k, c in self.bindings if role_matches(r, role) and (country is None or k in (None, country))}
+        matching = [(r, c) for r, k, c in self.bindings if role_matches(r, role) and (country is None or k in (None, country))]
+        exact = {c for r, c in matching if r == role}
+        cands = exact or {c for _, c in matching}
         if not cands:
             return None
         if len(cands) == 1:

@@ -25,6 +25,7 @@ _CLAUSE_END = re.compile(
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
     r"|;|\s[—–]\s|\s-\s")
 _PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
+_ASIDE = re.compile(r",\s+(?:[^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
 _PASSIVE = frozenset("is was were are be been being".split())
 
 
@@ -48,7 +49,7 @@ def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
                 out.append(Cue(m.start(), words[i + 1].end(), "according to", False))
             continue
         lemma = CUE_FORMS.get(low)
-        if lemma is None or blocked(m.start()) or (w[0].isupper() and low != w.lower() and i == 0):
+        if lemma is None or w[0].isupper() or blocked(m.start()):
             continue
         prev = words[i - 1].group().lower() if i else ""
         nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
@@ -81,7 +82,13 @@ def subject_before(text: str, clause_start: int, cue_start: int) -> tuple[Mentio
     seg = text[clause_start:end]
     if re.search(r"(?:^|[\s,])(?:and|but)\s*$", seg):
         return None, True
-    return np_at_end(text, clause_start, end), False
+    found = np_at_end(text, clause_start, end)
+    aside = _ASIDE.search(seg)
+    if aside and (found is None or found.start > clause_start + aside.start()):
+        inner = np_at_end(text, clause_start, clause_start + aside.start())
+        if inner is not None:
+            return inner, False
+    return found, False
 
 
 def subject_after(text: str, pos: int, end: int) -> Mention | None:

@@ -145,7 +145,7 @@ _GROUPS = "officials|sources|analysts|diplomats|experts|observers|critics|lawmak
 _SUBJ_TAIL = re.compile(
     rf"(?:(?P<titled>\b(?:{_TITLE_RE})\.?\s+{FULL_NAME})"
     rf"|(?P<role>\b(?i:{_DET})\s+(?:{_MOD}\s+){{0,3}}?(?i:{_ROLES_ALT})(?:\s+\(?{FULL_NAME}\)?)?)"
-    rf"|(?P<rolename>\b(?:[A-Za-z.]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+{FULL_NAME})"
+    rf"|(?P<rolename>\b(?:(?!(?i:as|and|but|or|of|by|with|after|before|when|while|that|to|in|on|at|for|from|said|says)\b)[A-Za-z.\-]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+{FULL_NAME})"
     rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)}))"
     rf"|(?P<group>\b(?:(?i:a|one|two|three|some|several|many)\s+)?(?:[A-Za-z\-]+\s+){{0,2}}(?:{_GROUPS}))"
     rf"|(?P<name>(?<![\w’']){FULL_NAME})"
@@ -189,12 +189,10 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
         return Mention(s, e, phrase, "name", _clean(m.group("name"))) if m else None
     if kind in ("role", "rolename"):
         name = re.search(rf"({FULL_NAME})\)?$", phrase)
-        if name and is_person_name(_clean(name.group(1)), titled=kind == "rolename") and \
-                name.group(1).split()[0] not in NOT_NAME:
-            return Mention(s, e, phrase, "name", _clean(name.group(1)))
-        if re.match(r"(?i)(the|his|her|their|its)\s", phrase) or "’s " in phrase or "'s " in phrase:
-            if re.match(r"(?i)(a|an|one|another)\s", phrase):
-                return None
+        cleaned = _clean(name.group(1)) if name else ""
+        if cleaned and cleaned.split()[0] not in NOT_NAME and is_person_name(cleaned, titled=kind == "rolename"):
+            return Mention(s, e, phrase, "name", cleaned)
+        if re.match(r"(?i)(the|his|her|their|its|a|an|one|another)\s", phrase) or "’s " in phrase or "'s " in phrase:
             return Mention(s, e, phrase, "role", phrase)
         return None
     if kind == "name":
@@ -218,3 +216,19 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
 def pronouns_in(text: str, start: int, end: int) -> list[Mention]:
     return [Mention(m.start(), m.end(), m.group(), "pronoun", m.group().lower())
             for m in _PRONOUN_RE.finditer(text, start, end)]
+
+
+APPOSITIVE = re.compile(
+    rf"(?P<name>{FULL_NAME}),\s+(?P<role>(?:(?i:the)\s+|[A-Z][\w’']*[’']s\s+)(?:[\w\-]+\s+){{0,3}}?(?i:{_ROLES_ALT}))\b"
+    rf"|(?P<role2>\b(?i:the)\s+(?:[\w\-]+\s+){{0,3}}?(?i:{_ROLES_ALT})),\s+(?P<name2>{FULL_NAME})\s*,")
+
+
+def appositives(text: str) -> list[tuple[str, str]]:
+    """(name, role phrase) pairs: "Sybiha, Ukraine's foreign minister," / "the envoy, Steve Witkoff,"."""
+    out = []
+    for m in APPOSITIVE.finditer(text):
+        name, role = (m.group("name"), m.group("role")) if m.group("name") else (m.group("name2"), m.group("role2"))
+        name = _clean(name)
+        if name and name.split()[0] not in NOT_NAME:
+            out.append((name, role))
+    return out

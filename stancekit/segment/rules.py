@@ -17,7 +17,9 @@ from stancekit.segment.marks import DOUBLE_OPEN, Quoted, quoted_spans, single_qu
 from stancekit.segment.mentions import np_at_end, np_at_start
 from stancekit.segment.text import is_markup_line, paragraphs, sentences
 
-_TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|on\s+\w+day)\b)")
+_TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|late|early|"
+                         r"yesterday|today|(?:on\s+|last\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)")
+_DATELINE = re.compile(r"[A-Z][A-Z .’'\-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([A-Za-z ]{1,20}\))?\s*[—–-]+\s*")
 
 
 @dataclass
@@ -98,12 +100,14 @@ def extract(text: str) -> tuple[Layout, list[Candidate]]:
                 if cand.speaker is None and cand.coordinated:
                     cand.speaker = prev_subject or _sentence_subject(text, ss, cue.start)
                 out.append(cand)
+    direct_starts = sorted(c.start for c in out if c.kind == "direct")
     for q in lay.quoted:
         if q.start in used_quotes or q.start in absorbed:
             continue
-        cand = _unattributed(text, lay, q, out)
+        cand = _unattributed(text, lay, q, direct_starts)
         if cand:
             out.append(cand)
+            bisect.insort(direct_starts, cand.start)
     out.sort(key=lambda c: (c.start, c.end))
     return lay, _dedupe(out)
 
@@ -153,7 +157,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     # 3. CLAUSE, Name said.  /  CLAUSE, according to Name.
     if speaker and (inverted or re.search(r",\s*$", text[ss:speaker.start])) and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se):
         comma = (inverted.start if inverted else speaker.start)
-        cs = ss
+        dl = _DATELINE.match(text, ss, comma)
+        cs = dl.end() if dl else ss
         head = text[cs:comma].rstrip(" ,")
         if inverted and cue.lemma != "according to":
             return None
@@ -185,7 +190,7 @@ def _reported(text, lay, s, e, cue, speaker, coord, absorbed) -> Candidate:
     return Candidate(s, e, kind, (cue.start, cue.end), speaker, coord, anchor=cue.start)
 
 
-def _unattributed(text, lay, q: Quoted, found: list[Candidate]) -> Candidate | None:
+def _unattributed(text, lay, q: Quoted, direct_starts: list[int]) -> Candidate | None:
     """A quote with no cue: `Name: “…”`, a floating quote paragraph, or not speech at all."""
     ps, pe = lay.para_of(q.open_mark if q.open_mark >= 0 else q.start)
     lead = text[ps:q.open_mark] if q.open_mark >= 0 else ""
@@ -204,7 +209,8 @@ def _unattributed(text, lay, q: Quoted, found: list[Candidate]) -> Candidate | N
     sentence_like = _words(content) >= 6 or bool(re.search(r"[.!?]\W*$", content))
     if not sentence_like or not q.double and not opens_para:
         return None  # scare quotes, titles, short fragments
-    if opens_para or any(c.kind == "direct" and ps <= c.start < q.start for c in found[-8:]):
+    i = bisect.bisect_left(direct_starts, q.start)
+    if opens_para or (i > 0 and direct_starts[i - 1] >= ps):
         return Candidate(q.start, q.end, "direct", None, None, floating=True, anchor=q.open_mark)
     if _words(content) >= 8:
         return Candidate(q.start, q.end, "direct", None, None, anchor=q.open_mark)
