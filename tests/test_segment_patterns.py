@@ -179,16 +179,16 @@ def test_markup_lines_are_ignored():
 def test_wire_story_patterns():
     text = ("KYIV, Ukraine (AP) — Russia is ready to discuss a settlement, the Kremlin said Tuesday.\n"
             "U.S. Secretary of State Marco Rubio, speaking in Riyadh, said Washington wanted a lasting deal.\n"
-            "Sybiha, Ukraine's foreign minister, wrote on X: \"No decisions about Ukraine without Ukraine.\"\n"
             "Hungarian Prime Minister Viktor Orban has repeatedly argued that Ukraine should stay neutral.\n"
+            "Sybiha, Ukraine's foreign minister, wrote on X: \"No decisions about Ukraine without Ukraine.\"\n"
             "The minister added that Kyiv would consult its partners.\n"
             "\"It's a trap,\" said one Western diplomat.")
     got = run(text)
     assert got == [
         ("Russia is ready to discuss a settlement", "indirect", "Kremlin"),
         ("Washington wanted a lasting deal", "indirect", "Marco Rubio"),
-        ("No decisions about Ukraine without Ukraine.", "direct", "Sybiha"),
         ("Ukraine should stay neutral", "indirect", "Viktor Orban"),
+        ("No decisions about Ukraine without Ukraine.", "direct", "Sybiha"),
         ("Kyiv would consult its partners", "indirect", "Sybiha"),
         ("It's a trap,", "direct", "one Western diplomat"),
     ]
