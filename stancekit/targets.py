@@ -41,7 +41,9 @@ BUILTIN_TARGETS: dict[str, Target] = {
     "nato_membership": Target(
         "nato_membership",
         "Ukraine should become a member of NATO.",
-        keywords=("nato", "alliance", "membership", "join", "neutral", "neutrality", "accession", "article five", "article 5"),
+        keywords=("nato", "alliance", "member", "join", "neutral", "non-align", "bloc", "accession", "article five",
+                  "article 5", "allies", " ally", "allied", "invit", "admit", "irreversible", "north atlantic",
+                  "enlargement", "door", "application"),
         description=(
             "favor: the speaker supports Ukraine joining NATO, now or eventually ('rightful place is in "
             "NATO', 'irreversible path'). against: opposes it, rules it out or demands neutrality. none: "
@@ -51,7 +53,10 @@ BUILTIN_TARGETS: dict[str, Target] = {
     "peace_talks": Target(
         "peace_talks",
         "Negotiations to end the Russia-Ukraine war should go ahead.",
-        keywords=("negotiat", "talks", "peace", "ceasefire", "truce", "deal", "table", "diplomac", "settlement", "end the war", "end to this war"),
+        keywords=("negotiat", "talk", "peace", "ceasefire", "truce", "deal", "table", "diplomac", "diplomat", "settlement",
+                  "end the war", "end to this war", "dialogue", "sit down", "sitting down", "sit across", "bargain",
+                  "agreement", "treaty", "delegation", "mediat", "summit", "conference", "meet", "envoy", "discuss",
+                  "proposal", "solution", "freez", "halt", "guns"),
         description=(
             "favor: the speaker supports, welcomes, calls for or is preparing negotiations or a negotiated "
             "end to the war. against: rejects, dismisses or refuses negotiations. none: otherwise, including "
