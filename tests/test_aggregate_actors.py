@@ -83,7 +83,7 @@ def test_undated_ambiguous_role_is_not_guessed():
 
 
 def test_gazetteer_organisation_in_profile():
-    doc = Document("x", id="a", date="2025-02-12",
+    doc = Document("x", id="a", date="12 February 2025",  # not ISO: parsed before roles are resolved
                    quotes=[Quote(0, 1, "x", "direct", speaker="the Defence Secretary", stance={"t": Label("favor")})])
     prof = profile([doc], gazetteer=GAZ)
     assert prof[["actor", "organisation"]].values.tolist() == [["John Healey", "UK Government"]]
@@ -118,3 +118,10 @@ def test_load_gazetteer_errors(tmp_path, name, error):
         (tmp_path / name).write_text("x")
     with pytest.raises(error):
         load_gazetteer(tmp_path / name)
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), ""])
+def test_missing_dates_count_as_undated(missing):
+    # an undated "the Defence Secretary" matches two holders over time: left unresolved, not guessed
+    assert resolve_actors(["the Defence Secretary", "Mr Healey"], [missing, missing], GAZ) == [
+        "Defence Secretary", "John Healey"]

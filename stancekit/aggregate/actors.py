@@ -34,7 +34,7 @@ def resolve_actors(names: Sequence[str | None], dates: Sequence[str | None] | No
         ['Volodymyr Zelenskiy', 'Volodymyr Zelenskiy', 'Volodymyr Zelenskiy', 'Donald Trump']
     """
     dates = list(dates) if dates is not None else [None] * len(names)
-    pairs = [(n, str(d)[:10] if d else None) for n, d in zip(names, dates)]
+    pairs = [(n, _day(d)) for n, d in zip(names, dates)]
     fixed = _gazetteer_names(dict.fromkeys(p for p in pairs if p[0] is not None), gazetteer)
     counts = Counter(n for n, d in pairs if n is not None and (n, d) not in fixed)
     anchors = [p.name for p in gazetteer.people] if gazetteer else []
@@ -59,6 +59,13 @@ def merge_names(counts: dict[str, int] | Iterable[str], anchors: Iterable[str] =
     display = {root: _fullest(names, counts) for root, names in members.items()}
     display.update({keys[a]: a for a in anchors if keys[a]})
     return {n: display[roots[keys[n]]] if keys[n] else n.strip() for n in counts}
+
+
+def _day(date) -> str | None:
+    """'YYYY-MM-DD' of an ISO date or datetime; None for None, NaN, NaT and ''."""
+    if date is None or date != date or date == "":
+        return None
+    return str(date)[:10]
 
 
 def _gazetteer_names(pairs: Iterable[tuple[str, str | None]], gazetteer: Gazetteer | None) -> dict:

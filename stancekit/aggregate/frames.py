@@ -61,7 +61,6 @@ def quotes_frame(docs, targets: Iterable[str] | None = None, gazetteer: Gazettee
         return docs if targets is None else docs[docs["target"].isin(list(targets))]
     keep = set(targets) if targets is not None else None
     rows: dict[str, list] = {c: [] for c in QUOTE_COLUMNS if c not in ("actor", "score", "weight")}
-    raw_dates: list[str | None] = []
     for i, doc in enumerate(as_documents(docs)):
         doc_id = doc.id if doc.id is not None else f"doc{i}"
         for j, q in enumerate(doc.quotes):
@@ -72,12 +71,11 @@ def quotes_frame(docs, targets: Iterable[str] | None = None, gazetteer: Gazettee
                 for col, val in zip(rows, (doc_id, doc.date, doc.source, j, q.start, q.end, q.text, q.kind,
                                            q.speaker, target, lab.label, fav, ag, none)):
                     rows[col].append(val)
-                raw_dates.append(doc.date)
     frame = pd.DataFrame(rows)
-    frame["actor"] = resolve_actors(rows["speaker"], raw_dates, gazetteer)
+    frame["date"] = parse_dates(frame["date"])
+    frame["actor"] = resolve_actors(rows["speaker"], _iso_days(frame["date"]), gazetteer)
     frame["score"] = frame["p_favor"] - frame["p_against"]
     frame["weight"] = frame[["p_favor", "p_against", "p_none"]].max(axis=1)
-    frame["date"] = parse_dates(frame["date"])
     return frame[QUOTE_COLUMNS]
 
 
@@ -88,7 +86,6 @@ def sentiment_frame(docs, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
     and as an object of criticism become the same node. score = P(positive) - P(negative).
     """
     rows: list[tuple] = []
-    dates: list[str | None] = []
     for i, doc in enumerate(as_documents(docs)):
         doc_id = doc.id if doc.id is not None else f"doc{i}"
         for j, q in enumerate(doc.quotes):
@@ -99,12 +96,17 @@ def sentiment_frame(docs, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
                 neg, neu, pos = (float(s.get(k, 0.0)) for k in ("negative", "neutral", "positive"))
                 rows.append((doc_id, doc.date, doc.source, j, q.start, q.end, q.text, q.speaker, toward,
                              lab.label, neg, neu, pos, pos - neg, max(neg, neu, pos)))
-                dates.append(doc.date)
     frame = pd.DataFrame(rows, columns=SENTIMENT_COLUMNS)
-    names = resolve_actors(list(frame["actor"]) + list(frame["toward"]), dates + dates, gazetteer)
-    frame["actor"], frame["toward"] = names[:len(frame)], names[len(frame):]
     frame["date"] = parse_dates(frame["date"])
+    days = _iso_days(frame["date"])
+    names = resolve_actors(list(frame["actor"]) + list(frame["toward"]), days + days, gazetteer)
+    frame["actor"], frame["toward"] = names[:len(frame)], names[len(frame):]
     return frame
+
+
+def _iso_days(dates: pd.Series) -> list[str | None]:
+    """YYYY-MM-DD per parsed date (None for NaT), the form gazetteer role ranges compare with."""
+    return [d if isinstance(d, str) else None for d in dates.dt.strftime("%Y-%m-%d").tolist()]
 
 
 def usable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,8 +115,19 @@ def usable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO date strings (with or without time zone) -> naive UTC datetimes; anything else -> NaT."""
+    """Date strings -> naive UTC datetimes; ISO 8601 fast, other forms ("12 Feb 2025") via dateutil.
+
+    Each distinct string is parsed once (a corpus has far fewer dates than quotes); unparseable
+    values become NaT.
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
         return values
-    parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
-    return parsed.dt.tz_localize(None)
+    uniq = pd.Series(pd.unique(values.dropna().astype(str)))
+    parsed = pd.to_datetime(uniq, errors="coerce", utc=True, format="ISO8601")
+    retry = parsed.isna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(uniq[retry], errors="coerce", utc=True, format="mixed")
+    lookup = pd.Series(parsed.dt.tz_localize(None).to_numpy(), index=uniq.to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    keys = values.where(values.isna(), values.astype(str))
+    return pd.Series(lookup.reindex(keys).to_numpy(), index=values.index).astype("datetime64[ns]")
