@@ -189,13 +189,17 @@ def test_domain_rows_and_read_domain(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in recs) + "\n")
     assert sd.read_domain(path) == recs
-    rows = sd.domain_rows(recs, "train", motions=["We should ban boxing."], seed=0)
-    assert len(rows) == 6
+    rows = sd.domain_rows(recs, "train", seed=0)
+    assert len(rows) == 4
     assert rows[0] == {"proposition": NATO.proposition, "text": "Ukraine's place is in NATO.", "label": "favor",
                        "source": "domain"}
-    assert rows[2]["label"] == "none" and rows[2]["source"] == "domain_offtarget"
-    assert rows[4]["text"] == "Talks are the only way. That will take time." and rows[4]["label"] == "favor"
+    assert rows[3]["text"] == "Talks are the only way. That will take time." and rows[3]["label"] == "favor"
     assert [r["label"] for r in sd.domain_rows(recs, "dev")] == ["none", "against"]
+    led = sd.domain_rows(recs, "train", seed=0, lead_in_share=1.0)
+    assert any(led[0]["text"] == f"{li} Ukraine's place is in NATO." for li in sd.LEAD_INS)  # short: lead-in
+    assert led[3]["text"] == rows[3]["text"]  # a record's own context wins
+    off = sd.offtarget_none(recs, "train", ["We should ban boxing."], seed=0)
+    assert [(r["proposition"], r["label"], r["source"]) for r in off] == [("We should ban boxing.", "none", "domain_offtarget")] * 2
     with pytest.raises(FileNotFoundError, match="GUIDELINES"):
         sd.read_domain(tmp_path / "missing.jsonl")
 

@@ -2,7 +2,7 @@
 
 Usage:
     stancekit train stance                  # or: python -m stancekit.train.stance
-    stancekit train stance --data ../shared/data --epochs 1.5 --seed 13
+    stancekit train stance --data ../shared/data --epochs 1.0 --seed 13
 
 Steps: build the pairs (`stance_data.build_sets`), fine-tune a 3-way `PairClassifier` (favor,
 against, none), fit its temperature on dev, pick the abstain threshold on dev (`pick_abstain`),
@@ -34,13 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--data", default=None, help="shared data root (default: ../shared/data next to the repository)")
     a("--domain", default=str(stance_data.DOMAIN_PATH), help="synthetic domain set (jsonl)")
     a("--out", default=str(DEFAULT_OUT), help="output model folder")
-    a("--n-argq", type=int, default=8000, help="ArgQ train arguments sampled")
-    a("--n-claim", type=int, default=1500, help="Claim Stance claims sampled")
+    a("--n-argq", type=int, default=7000, help="ArgQ train arguments sampled")
+    a("--n-claim", type=int, default=1200, help="Claim Stance claims sampled")
     a("--none-frac", type=float, default=0.3, help="mismatched-motion none pairs per IBM pair")
-    a("--n-news", type=int, default=1500, help="off-topic news none pairs")
+    a("--n-news", type=int, default=1200, help="off-topic news none pairs")
     a("--domain-upsample", type=int, default=5, help="copies of the domain train pairs")
     a("--n-dev-argq", type=int, default=600, help="ArgQ val arguments in the dev set")
-    a("--epochs", type=float, default=1.5)
+    a("--epochs", type=float, default=1.0)
     a("--lr", type=float, default=5e-5)
     a("--batch-size", type=int, default=16)
     a("--max-length", type=int, default=256)
@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     from stancekit.train.loop import fit_temperature, train_pairs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    import datasets
+
+    datasets.disable_progress_bars()
     torch.set_num_threads(args.threads)
     t0 = time.time()
     sets = stance_data.build_sets(args.data, args.domain, n_argq=args.n_argq, n_claim=args.n_claim,

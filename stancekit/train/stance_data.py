@@ -10,7 +10,9 @@ Sources (see models/stance-minilm.md for licences and sizes):
   (NewsMTSC) that never mention Russia/Ukraine/NATO paired with the built-in propositions (hard
   negatives: "talks", "deal", "join" in other senses) or with an IBM motion.
 * The synthetic domain set (models/data/stance_domain.jsonl): quotes about Ukraine's NATO
-  membership and peace talks, labelled for both built-in targets; train split upsampled.
+  membership and peace talks, labelled for both built-in targets; train split upsampled, half of
+  its short or anaphoric quotes given an attribution lead-in ("He said:") as context; each train
+  text also paired once with an IBM motion as none (off-target).
 
 Every function takes a seed and returns a `datasets.Dataset` with the columns of `COLUMNS`.
 """
@@ -200,33 +202,47 @@ def read_domain(path: str | Path = DOMAIN_PATH) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+LEAD_INS = ("He said:", "She said:", "He added:", "She told reporters:", "The minister said:",
+            "A spokesman said:", "Asked about it, she said:", "Speaking in Brussels, he said:")
+"""Attribution lead-ins as they appear before a quote; the classifier prepends such a sentence to
+short or anaphoric quotes, so some short training quotes get one too."""
+
+
 def domain_rows(records: Sequence[dict], split: str, targets: Sequence[str] = ("nato_membership", "peace_talks"),
-                motions: Sequence[str] = (), seed: int = 0) -> list[dict]:
+                seed: int = 0, lead_in_share: float = 0.0) -> list[dict]:
     """Pairs (built-in proposition, formatted text) of the records in `split`; one per labelled target.
 
     A record with a "context" field is formatted as the classifier formats a quote with its context.
-    With `motions`, each record also gives one none pair with a random motion (off-target).
+    A record without one that the classifier would give context (short or anaphoric) gets a random
+    attribution lead-in with probability `lead_in_share`, as it would in an article.
     """
     rng = random.Random(seed)
     rows = []
     for r in records:
         if r.get("split") != split:
             continue
-        text = format_quote(r["text"], r.get("context") or "")
+        context = r.get("context") or ""
+        if not context and lead_in_share and rng.random() < lead_in_share:
+            context = rng.choice(LEAD_INS)
+        text = format_quote(r["text"], context)
         for tid in targets:
             label = r.get(tid)
             if label in LABELS:
                 rows.append({"proposition": BUILTIN_TARGETS[tid].proposition, "text": text, "label": label,
                              "source": "domain"})
-        if motions:
-            rows.append({"proposition": rng.choice(list(motions)), "text": text, "label": "none",
-                         "source": "domain_offtarget"})
     return rows
 
 
+def offtarget_none(records: Sequence[dict], split: str, motions: Sequence[str], seed: int) -> list[dict]:
+    """One none pair per record of `split`: its text with a random IBM motion (another target)."""
+    rng = random.Random(seed)
+    return [{"proposition": rng.choice(list(motions)), "text": r["text"], "label": "none",
+             "source": "domain_offtarget"} for r in records if r.get("split") == split and motions]
+
+
 # -- everything together -----------------------------------------------------------------------------
-def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DOMAIN_PATH, *, n_argq: int = 8000,
-               n_claim: int = 1500, none_frac: float = 0.3, n_news: int = 1500, domain_upsample: int = 5,
+def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DOMAIN_PATH, *, n_argq: int = 7000,
+               n_claim: int = 1200, none_frac: float = 0.3, n_news: int = 1200, domain_upsample: int = 5,
                n_dev_argq: int = 600, seed: int = 13) -> dict:
     """Train and dev sets, plus their sizes by source.
 
@@ -251,14 +267,15 @@ def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DO
     ])
     news = news_none(read_news_sentences(root), n_news, motions, seed + 3)
     records = read_domain(domain_path)
-    dom_train = _dataset(domain_rows(records, "train", motions=motions, seed=seed + 4))
+    dom_train = _dataset(domain_rows(records, "train", seed=seed + 4, lead_in_share=0.5))
     dom_dev = _dataset(domain_rows(records, "dev"))
-    parts = [polar, none_ibm, news] + [dom_train] * max(1, domain_upsample)
+    offtarget = _dataset(offtarget_none(records, "train", motions, seed + 6))
+    parts = [polar, none_ibm, news, offtarget] + [dom_train] * max(1, domain_upsample)
     train = concatenate_datasets(parts).shuffle(seed=seed)
     val = argq_val.shuffle(seed=seed).select(range(min(n_dev_argq, len(argq_val))))
     dev = concatenate_datasets([dom_dev, val, mismatched_none(val, int(none_frac * len(val)), seed + 5, "argq_val_none")])
     sizes = {"argq_train": len(argq), "claim_stance": len(claim), "none_mismatch": len(none_ibm),
-             "none_news": len(news), "domain_train_pairs": len(dom_train), "domain_upsample": domain_upsample,
+             "none_news": len(news), "none_domain_offtarget": len(offtarget), "domain_train_pairs": len(dom_train), "domain_upsample": domain_upsample,
              "domain_train_records": sum(r.get("split") == "train" for r in records),
              "domain_dev_records": sum(r.get("split") == "dev" for r in records),
              "train_pairs": len(train), "dev_pairs": len(dev), "dev_domain_pairs": len(dom_dev)}
