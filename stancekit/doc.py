@@ -97,6 +97,12 @@ class Quote:
             sentiment_toward={a: Label.from_dict(v) for a, v in (d.get("sentiment_toward") or {}).items()},
         )
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the quote with its speaker, cue and stance badges (see stancekit.display)."""
+        from stancekit.display import quote_html
+
+        return quote_html(self)
+
 
 @dataclass
 class Actor:
@@ -177,6 +183,12 @@ class Document:
 
     def actor(self, name: str) -> Actor | None:
         return next((a for a in self.actors if a.name == name), None)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the article with quotes, speakers, cues and stance badges marked (see stancekit.display)."""
+        from stancekit.display import document_html
+
+        return document_html(self)
 
     def __repr__(self) -> str:
         speakers = sorted({q.speaker for q in self.quotes if q.speaker})
