@@ -1,7 +1,9 @@
 """The callable pipeline: segment quotes → classify stance and sentiment → per-document profiles.
 
 `load()` builds it once (models load lazily on first use); `nlp(text)` analyses one article and
-`nlp.pipe(records)` streams many, batching every quote of a batch of articles through each model.
+`nlp.pipe(records)` streams many, batching every quote of a batch of articles through each model
+(the model sorts those pairs by length, so batches carry little padding). A document on which the
+pipeline raises is reported in `errors` with the exception, and the rest of its batch is scored.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import warnings
 from typing import Any, Iterable, Iterator
 
 from stancekit.doc import Document, Quote
-from stancekit.io.records import Record, RecordError, iter_records
+from stancekit.io.records import MAX_CHARS, Record, RecordError, iter_records
 from stancekit.segment import segment
 from stancekit.targets import Target, resolve_targets
 
@@ -23,13 +25,21 @@ class Pipeline:
         targets: built-in target ids and/or `Target`s (default: nato_membership, peace_talks).
         stance: run the stance model ("auto": if its weights are installed, else warn and skip).
         sentiment: run the sentiment model (same rule).
-        device: "auto", "cpu" or "cuda".
+        device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
+        stance_model, sentiment_model: folders of other trained models (default: the shipped ones).
+        backend: "torch", or "onnx" to run the models through ONNX Runtime (CPU).
+        quantize: int8 dynamic quantization of the models' Linear layers (CPU).
+        num_threads: CPU threads for the models (default: the cores available to the process,
+            unless OMP_NUM_THREADS or a lower torch.set_num_threads says otherwise).
+        max_chars: longer texts are reported as errors, not analysed.
     """
 
     def __init__(self, targets: Iterable[str | Target] | None = None, stance: bool | str = "auto",
                  sentiment: bool | str = "auto", device: str = "auto", batch_size: int = 16,
-                 stance_model: str | None = None, sentiment_model: str | None = None):
+                 stance_model: str | None = None, sentiment_model: str | None = None,
+                 backend: str = "torch", quantize: bool = False, num_threads: int | None = None,
+                 max_chars: int = MAX_CHARS):
         self.targets = resolve_targets(targets)
         self.stance = stance
         self.sentiment = sentiment
@@ -37,6 +47,10 @@ class Pipeline:
         self.batch_size = batch_size
         self.stance_model = stance_model
         self.sentiment_model = sentiment_model
+        self.backend = backend
+        self.quantize = quantize
+        self.num_threads = num_threads
+        self.max_chars = max_chars
         self._stance = self._sentiment = None
 
     # -- models, loaded on first use ------------------------------------------------------------
@@ -47,11 +61,7 @@ class Pipeline:
             if want is False:
                 return None
             try:
-                if kind == "stance":
-                    from stancekit.classify.stance import StanceClassifier as cls
-                else:
-                    from stancekit.classify.sentiment import SentimentClassifier as cls
-                setattr(self, attr, cls.load(getattr(self, f"{kind}_model"), device=self.device))
+                setattr(self, attr, self._load_model(kind))
             except (FileNotFoundError, ImportError) as exc:
                 if want is True:
                     raise
@@ -59,6 +69,18 @@ class Pipeline:
                 setattr(self, kind, False)
                 return None
         return getattr(self, attr)
+
+    def _load_model(self, kind: str):
+        from stancekit.models.base import shipped_model_dir
+        from stancekit.models.pair_classifier import PairClassifier
+
+        if kind == "stance":
+            from stancekit.classify.stance import MODEL_NAME, StanceClassifier as cls
+        else:
+            from stancekit.classify.sentiment import MODEL_NAME, SentimentClassifier as cls
+        path = getattr(self, f"{kind}_model") or shipped_model_dir(MODEL_NAME)
+        return cls(PairClassifier.load(path, device=self.device, backend=self.backend, quantize=self.quantize,
+                                       num_threads=self.num_threads))
 
     # -- analysis -----------------------------------------------------------------------------
     def __call__(self, text: str, doc_id: str | None = None, date: str | None = None,
@@ -73,22 +95,51 @@ class Pipeline:
     def pipe(self, records: Iterable[Any] | str, errors: list | None = None) -> Iterator[Document]:
         """Analyse many records (dicts, DataFrame, Dataset, texts or a path), yielding Documents in order.
 
-        Rows that cannot be read are appended to `errors` as `RecordError`s; without an `errors`
-        list the first bad row raises ValueError naming it.
+        Rows that cannot be read, and documents on which the pipeline raises (kind
+        "analysis_failed", with the exception), are appended to `errors` as `RecordError`s and the
+        rest is scored; without an `errors` list the first bad row raises ValueError naming it and
+        an exception in the pipeline propagates.
         """
         batch: list[Document] = []
-        for r in iter_records(records):
+        for r in iter_records(records, self.max_chars):
             if isinstance(r, RecordError):
                 if errors is None:
                     raise ValueError(f"record {r.record}: {r.error}")
                 errors.append(r)
                 continue
-            batch.append(self._segment(r))
+            try:
+                batch.append(self._segment(r))
+            except Exception as exc:
+                if errors is None:
+                    raise
+                errors.append(failed(r.id, exc, "segmentation"))
+                continue
             if len(batch) >= self.batch_size:
-                yield from self._classify(batch)
+                yield from self._classify_each(batch, errors)
                 batch = []
         if batch:
-            yield from self._classify(batch)
+            yield from self._classify_each(batch, errors)
+
+    def _classify_each(self, docs: list[Document], errors: list | None) -> list[Document]:
+        """Classify a batch; if that raises, classify its documents one by one and report the failures."""
+        if errors is None:
+            return self._classify(docs)
+        if any(d.quotes for d in docs):  # a model that cannot load fails the run, not each document
+            self._model("stance")
+            self._model("sentiment")
+        try:
+            return self._classify(docs)
+        except Exception as exc:
+            if len(docs) == 1:
+                errors.append(failed(docs[0].id, exc, "classification"))
+                return []
+        out = []
+        for d in docs:
+            try:
+                out.extend(self._classify([d]))
+            except Exception as exc:
+                errors.append(failed(d.id, exc, "classification"))
+        return out
 
     def _segment(self, r: Record) -> Document:
         quotes, actors = segment(r.text, r.date)
@@ -118,6 +169,11 @@ class Pipeline:
             for d in docs:
                 d.profiles = document_profiles(d, [t.id for t in self.targets])
         return docs
+
+
+def failed(doc_id: str | None, exc: BaseException, step: str) -> RecordError:
+    """The error entry of a document on which the pipeline raised."""
+    return RecordError(str(doc_id), f"analysis failed in {step}: {type(exc).__name__}: {exc}", "analysis_failed")
 
 
 def mentioned_actors(doc: Document, q: Quote) -> list[tuple[str, int, int]]:

@@ -3,6 +3,11 @@
 Only the top encoder layers and the head are trained; the embeddings and bottom layers stay those
 of the base model, so a shipped model is the trained tensors alone (fp16 safetensors, ~14 MB) laid
 over the base installed from PyPI. The file's sha256 is checked before loading.
+
+Inference runs under `torch.inference_mode`, pairs sorted by length so batches carry little
+padding; on a GPU the network runs in fp16. `load(..., quantize=True)` swaps the Linear layers for
+int8 dynamic-quantized ones, `backend="onnx"` runs an ONNX export through ONNX Runtime (both CPU
+only; see `stancekit.scale.runtime` and benchmarks/RESULTS_throughput.md for what they buy).
 """
 from __future__ import annotations
 
@@ -39,13 +44,15 @@ class PairClassifier:
 
     def __init__(self, labels: Sequence[str] = ("favor", "against", "none"), freeze_layers: int = 2,
                  max_length: int = 256, batch_size: int = 32, device: str = "auto",
-                 abstain_below: float = 0.0):
+                 abstain_below: float = 0.0, backend: str = "torch", quantize: bool = False):
         self.labels = list(labels)
         self.freeze_layers = freeze_layers
         self.max_length = max_length
         self.batch_size = batch_size
         self.device = device
         self.abstain_below = abstain_below
+        self.backend = backend
+        self.quantize = quantize
 
     # -- building -------------------------------------------------------------------------------
     def _build(self):
@@ -96,6 +103,14 @@ class PairClassifier:
             return out
         bs = batch_size or self.batch_size
         order = sorted(range(n), key=lambda i: len(a[i]) + len(b[i]))
+        session = getattr(self, "session_", None)
+        if session is not None:  # ONNX Runtime
+            for s in range(0, n, bs):
+                idx = order[s:s + bs]
+                enc = self.tokenizer_([a[i] for i in idx], [b[i] for i in idx], truncation="only_second",
+                                      max_length=self.max_length, padding=True, return_tensors="np")
+                out[idx] = session.run(enc)
+            return out
         self.net_.eval()
         with torch.inference_mode():
             for s in range(0, n, bs):
@@ -135,8 +150,17 @@ class PairClassifier:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32) -> "PairClassifier":
-        """Load a saved model; refuses a weights file whose sha256 differs from config.json's."""
+    def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32, backend: str = "torch",
+             quantize: bool = False, num_threads: int | None = None) -> "PairClassifier":
+        """Load a saved model; refuses a weights file whose sha256 differs from config.json's.
+
+        Args:
+            device: "auto" (cuda if available, in fp16), "cpu" or "cuda".
+            backend: "torch", or "onnx" (CPU; exported once, cached in ~/.cache/stancekit).
+            quantize: int8 dynamic quantization of the Linear layers (CPU only).
+            num_threads: torch / ONNX Runtime threads (default: the available cores, unless
+                set by OMP_NUM_THREADS or torch.set_num_threads; see `configure_threads`).
+        """
         from safetensors.torch import load_file
 
         path = Path(path)
@@ -148,7 +172,7 @@ class PairClassifier:
                              "the file is corrupt or was replaced. Re-train or restore it.")
         clf = cls(labels=config["labels"], freeze_layers=config["freeze_layers"],
                   max_length=config["max_length"], batch_size=batch_size, device=device,
-                  abstain_below=config.get("abstain_below", 0.0))
+                  abstain_below=config.get("abstain_below", 0.0), backend=backend, quantize=quantize)
         clf.temperature_ = float(config.get("temperature", 1.0))
         clf.config_ = config
         clf._build()
@@ -158,6 +182,9 @@ class PairClassifier:
             raise ValueError(f"{weights} lacks tensors {missing[:3]}…: not a stancekit model for this base.")
         clf.net_.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         clf.net_.eval()
+        from stancekit.scale.runtime import prepare_for_inference
+
+        prepare_for_inference(clf, num_threads)
         return clf
 
 
