@@ -31,3 +31,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict
+	@echo "site written to build/site (open build/site/index.html)"
+.PHONY: docs
