@@ -62,10 +62,12 @@ def test_records_pass_through_and_duplicates_are_reported():
 
 def test_dataframe_rows():
     pd = pytest.importorskip("pandas")
-    df = pd.DataFrame({"id": ["a", "b"], "text": ["Fine.", None], "date": [None, "2025-01-01"]})
+    df = pd.DataFrame({"id": ["a", "b", "c"], "text": ["Fine.", None, "Fine."], "date": [None, "2025-01-01", pd.NA],
+                       "source": [pd.NaT, None, None]})
     out = list(iter_records(df))
-    assert isinstance(out[0], Record) and out[0].date is None
+    assert isinstance(out[0], Record) and out[0].date is None and out[0].source is None
     assert out[1].kind == "missing_text"
+    assert isinstance(out[2], Record) and out[2].date is None
 
 
 # -- property tests ----------------------------------------------------------------------------------

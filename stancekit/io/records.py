@@ -71,12 +71,11 @@ def _bad_unicode(s: str) -> int:
         return exc.start
 
 
-def _missing(v: Any) -> bool:
-    """None, or a float NaN / pandas NaT (how a DataFrame marks an empty cell)."""
-    try:
-        return v is None or bool(v != v)
-    except Exception:  # an array-like or an object with odd comparison
-        return False
+def is_missing(v: Any) -> bool:
+    """None, or how a DataFrame / Arrow table marks an empty cell (float NaN, pandas NA or NaT)."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, float) and v != v
 
 
 def from_mapping(row: Any, where: str, max_chars: int = MAX_CHARS) -> Record | RecordError:
@@ -87,7 +86,7 @@ def from_mapping(row: Any, where: str, max_chars: int = MAX_CHARS) -> Record | R
         return RecordError(where, f"expected an object with 'id' and 'text', got {type(row).__name__}",
                            "not_an_object")
     rid = row.get("id", row.get("doc_id"))
-    if _missing(rid) or (isinstance(rid, str) and not rid.strip()):
+    if is_missing(rid) or (isinstance(rid, str) and not rid.strip()):
         return RecordError(where, "missing 'id'", "missing_id")
     if not isinstance(rid, (str, int)) or isinstance(rid, bool):
         return RecordError(where, f"'id' must be a string or integer, got {type(rid).__name__}", "bad_id")
@@ -95,7 +94,7 @@ def from_mapping(row: Any, where: str, max_chars: int = MAX_CHARS) -> Record | R
         return RecordError(where, "'id' is not valid Unicode (undecodable bytes or a lone surrogate escape)",
                            "invalid_utf8")
     name = str(rid)
-    text = next((row[k] for k in TEXT_KEYS if k in row and not _missing(row[k])), None)
+    text = next((row[k] for k in TEXT_KEYS if k in row and not is_missing(row[k])), None)
     if text is None:
         return RecordError(name, f"missing 'text' (expected one of {', '.join(TEXT_KEYS)})", "missing_text")
     if not isinstance(text, str):
@@ -115,7 +114,7 @@ def from_mapping(row: Any, where: str, max_chars: int = MAX_CHARS) -> Record | R
     meta = {}
     for key in ("date", "source"):
         v = row.get(key)
-        v = None if _missing(v) else v
+        v = None if is_missing(v) else v
         if v is not None and not isinstance(v, str):
             if hasattr(v, "isoformat") and not isinstance(v, type):
                 v = v.isoformat()
