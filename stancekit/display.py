@@ -231,6 +231,7 @@ def quote_html(quote: Quote) -> str:
 _TH = "border-bottom:2px solid #bbb;padding:4px 8px;text-align:left;background:#f6f6f6;white-space:nowrap"
 _TD = "border-bottom:1px solid #e5e5e5;padding:4px 8px;vertical-align:top;text-align:left"
 _NUM = f"{_TD};text-align:right;font-variant-numeric:tabular-nums"
+_NOWRAP = {"actor", "target", "source", "organisation", "toward", "period"}
 
 
 def _missing(v: Any) -> bool:
@@ -240,6 +241,12 @@ def _missing(v: Any) -> bool:
         return bool(v != v)  # NaN, NaT
     except (TypeError, ValueError):
         return False
+
+
+def _signed(v: float) -> str:
+    """'+0.42' / '-0.42', and '0.00' rather than '-0.00' for a score that rounds to zero."""
+    text = f"{float(v):+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
 
 
 def score_bar(score: float, ci: tuple[float, float] | None = None, width: int = 110) -> str:
@@ -286,7 +293,7 @@ def _cell(col: str, v: Any, row: dict[str, Any]) -> str:
         ci = (row.get("ci_low"), row.get("ci_high")) if col == "score" and "ci_low" in row else None
         title = f"{float(v):+.3f}" + (f" (95% CI {ci[0]:+.2f} … {ci[1]:+.2f})" if ci and not any(map(_missing, ci)) else "")
         return (f'<td style="{_NUM};white-space:nowrap" title="{escape(title)}">'
-                f'{float(v):+.2f} {score_bar(v, ci)}</td>')
+                f'{_signed(v)} {score_bar(v, ci)}</td>')
     if hasattr(v, "strftime"):
         return f'<td style="{_TD};white-space:nowrap">{escape(str(v)[:10])}</td>'
     if isinstance(v, bool) or type(v).__name__ == "bool_":
@@ -295,7 +302,8 @@ def _cell(col: str, v: Any, row: dict[str, Any]) -> str:
         return f'<td style="{_NUM}">{float(v):.2f}</td>'
     if isinstance(v, int) or type(v).__name__.startswith("int"):
         return f'<td style="{_NUM}">{int(v)}</td>'
-    return f'<td style="{_TD}">{escape(str(v), quote=False)}</td>'
+    nowrap = ";white-space:nowrap" if col in _NOWRAP else ""
+    return f'<td style="{_TD}{nowrap}">{escape(str(v), quote=False)}</td>'
 
 
 def profile_html(frame, max_rows: int = 200, columns: Iterable[str] | None = None) -> str:
@@ -308,11 +316,14 @@ def profile_html(frame, max_rows: int = 200, columns: Iterable[str] | None = Non
     Args:
         frame: a `ProfileFrame` from `stancekit.profile`, or another table of the same kind.
         max_rows: rows to show; a note says how many were left out.
-        columns: columns to show (default: all but the folded CI columns).
+        columns: columns to show (default: all but the folded CI columns and columns with no value).
     """
-    cols = list(columns) if columns is not None else [c for c in frame.columns
-                                                      if not (c in ("ci_low", "ci_high") and "score" in frame.columns)]
     rows = frame.head(max_rows).to_dict(orient="records")
+    if columns is not None:
+        cols = list(columns)
+    else:  # the CI is drawn in the score bar; columns with no value at all (no gazetteer: organisation) go
+        cols = [c for c in frame.columns if not (c in ("ci_low", "ci_high") and "score" in frame.columns)
+                and (not rows or not all(_missing(r.get(c)) for r in rows))]
     head = "".join(f'<th style="{_TH}">{escape(str(c))}</th>' for c in cols)
     body = "".join("<tr>" + "".join(_cell(c, r.get(c), r) for c in cols) + "</tr>" for r in rows)
     note = (f'<div style="{_MUTED}">showing {len(rows)} of {len(frame)} rows</div>'

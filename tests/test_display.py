@@ -216,6 +216,7 @@ def test_profile_html():
     assert "<details>" in html and "3 quotes" in html and "d0" in html
     assert "#2e7d32" in html and "#c62828" in html  # favor bar green, against bar red
     assert "ci_low" not in "".join(tree.text)  # folded into the score bar
+    assert "organisation" not in html  # no gazetteer: an empty column is left out
     assert "2025-02-10" in html
     assert "showing 1 of 2 rows" in profile_html(prof, max_rows=1)
     assert "no rows" in profile_html(pd.DataFrame(columns=["actor", "score"]))

@@ -10,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
-MODELS = [ROOT / "models" / name / "config.json" for name in ("stance-minilm", "sentiment-minilm")]
+# 03_custom_target loads the stance model itself; without the sentiment model the others still run (tone stays empty)
+MODELS = [ROOT / "models" / "stance-minilm" / "config.json"]
 TIMEOUT_S = 300  # the requirement: each notebook within 5 minutes on 2 cores
 
 

@@ -69,7 +69,7 @@ def _inline_link(m: re.Match) -> str:
 
 def cli_reference() -> str:
     """`stancekit --help` and each sub-command's help, as fenced text blocks."""
-    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal width; fix it for stable pages
+    os.environ["COLUMNS"] = "80"  # argparse wraps to the terminal width; fix it for stable pages
     from stancekit.cli.main import build_parser
 
     parser = build_parser()

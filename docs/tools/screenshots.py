@@ -39,11 +39,14 @@ def shoot(html: Path, png: Path, chromium: str, width: int, height: int) -> None
 
 def shrink(png: Path, crop_height: int | None = None) -> int:
     """Crop to `crop_height` px, quantise to 256 colours; returns the size in bytes."""
-    from PIL import Image
+    from PIL import Image, ImageChops
 
     im = Image.open(png).convert("RGB")
     if crop_height:
         im = im.crop((0, 0, im.width, min(im.height, crop_height)))
+    box = ImageChops.difference(im, Image.new("RGB", im.size, "white")).getbbox()
+    if box:  # trim the blank margin below and right of the content
+        im = im.crop((0, 0, min(im.width, box[2] + 16), min(im.height, box[3] + 16)))
     colours = 256
     while True:
         im.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(png, optimize=True)
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         pages["quickstart_notebook"] = (notebook_html(ROOT / "examples" / "01_quickstart.ipynb"), 1100, 2400, 2400)
         text = (ROOT / "seeds" / "ukraine_nato_healey_2025-02-12.txt").read_text(encoding="utf-8")
         doc = stancekit.analyze(text, doc_id="healey-2025-02-12", date="2025-02-12", source="Shropshire Star")
-        pages["document_display"] = (PAGE.format(title="Document display", body=doc._repr_html_()), 1100, 1500, 1500)
+        pages["document_display"] = (PAGE.format(title="Document display", body=doc._repr_html_()), 1100, 1000, 960)
         docs = stancekit.analyze_many(_collection())
         table = profile_html(stancekit.profile(docs)).replace("<details>", "<details open>", 1)
         pages["profile_table"] = (PAGE.format(title="Profile table", body=table), 1280, 900, None)
