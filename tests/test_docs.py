@@ -57,9 +57,9 @@ def test_include_rewrites_links(tmp_path):
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
     md = tmp_path / "card.md"
-    md.write_text("# Card\n\nSee [the recipe](../stancekit/train/stance.py) and [web](https://example.org).\n"
+    md.write_text("# Card\n\nSee [the recipe](../stancekit/train/stance.py), [below](#data) and [web](https://example.org).\n"
                   "![plot](plot.png)\n```\n# not a heading [x](y.md)\n```\n## Data\n", encoding="utf-8")
     out = hook.include(md, demote=2)
     assert out.startswith("### Card") and "#### Data" in out
-    assert "the recipe (`../stancekit/train/stance.py`)" in out and "[web](https://example.org)" in out
-    assert "*[image: plot]*" in out and "# not a heading [x](y.md)" in out
+    assert "the recipe (`../stancekit/train/stance.py`), below (`#data`)" in out and "[web](https://example.org)" in out
+    assert "below (`#data`)" in out and "*[image: plot]*" in out and "# not a heading [x](y.md)" in out

@@ -6,7 +6,7 @@ the current code and files.
 * `<!-- stancekit:cli -->`: `stancekit --help` and the help of every sub-command (argparse).
 * `<!-- stancekit:targets -->`: the built-in targets from `stancekit.targets.BUILTIN_TARGETS`.
 * `<!-- stancekit:include PATH -->`: a Markdown file of the repository (e.g. `benchmarks/RESULTS.md`),
-  headings demoted, relative links and images turned into plain text (they point outside the site).
+  headings demoted, relative links, anchors and images turned into plain text (they point outside the site).
 * `<!-- stancekit:glob PATTERN -->`: every file matching the pattern (e.g. `models/*.md`), one
   section each; a note where none exists yet.
 """
@@ -62,7 +62,7 @@ def _inline_link(m: re.Match) -> str:
     image, text, target = m.groups()
     if image:
         return f"*[image: {text or target}]*"
-    if target.startswith(("http://", "https://", "mailto:", "#")):
+    if target.startswith(("http://", "https://", "mailto:")):  # anchors too are inlined: they may not survive the merge
         return m.group(0)
     return f"{text} (`{target}`)"
 
