@@ -75,7 +75,8 @@ def prepare_for_inference(clf: Any, num_threads: int | None = None) -> Any:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch's deprecation notice for quantized tensors
-            clf.net_ = torch.ao.quantization.quantize_dynamic(clf.net_, {torch.nn.Linear}, dtype=torch.qint8)
+            q = torch.ao.quantization  # per-channel weights: per-tensor int8 cost the stance model 4 points
+            clf.net_ = q.quantize_dynamic(clf.net_, {torch.nn.Linear: q.per_channel_dynamic_qconfig}, dtype=torch.qint8)
     return clf
 
 
@@ -146,7 +147,7 @@ def _torch_threads() -> int:
 
 
 def _quantized(path: Path) -> Path:
-    out = path.with_name(path.stem + "-int8.onnx")
+    out = path.with_name(path.stem + "-int8pc.onnx")
     if not out.exists():
         import logging
 
@@ -156,7 +157,7 @@ def _quantized(path: Path) -> Path:
         root, level = logging.getLogger(), logging.getLogger().level
         root.setLevel(logging.ERROR)  # its "consider pre-processing" advice, logged on the root logger
         try:
-            quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8)
+            quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
         finally:
             root.setLevel(level)
         os.replace(tmp, out)
