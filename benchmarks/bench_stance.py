@@ -233,7 +233,7 @@ def main(argv=None) -> int:
     clf = StanceClassifier.load(args.model, device="cpu")
     cfg = clf.model.config_
     hp = cfg["hyperparameters"]
-    sets = stance_data.build_sets(args.data, args.domain, n_argq=hp["n_argq"], n_claim=hp["n_claim"],
+    sets = stance_data.build_sets(args.data, args.domain, n_argq=hp["n_argq"], n_flip=hp.get("n_flip", 0), n_claim=hp["n_claim"],
                                   none_frac=hp["none_frac"], n_news=hp["n_news"],
                                   domain_upsample=hp["domain_upsample"], n_dev_argq=hp["n_dev_argq"], seed=cfg["seed"])
     train, dev = sets["train"], sets["dev"]

@@ -21,11 +21,12 @@ NATO, TALKS = BUILTIN_TARGETS["nato_membership"], BUILTIN_TARGETS["peace_talks"]
 # -- context rule -------------------------------------------------------------------------------
 @pytest.mark.parametrize("context, expected", [
     ("", ""),
-    ('Mr Healey said: “', "Mr Healey said"),
-    ("Ukraine's rightful place is in Nato.\n\n“", "Ukraine's rightful place is in Nato."),
-    ("First sentence. He added: “We back Kyiv.” Then he said: ", "Then he said"),
+    ('Mr Healey said: “', ""),  # only an unfinished lead-in
+    ("Earlier. Ukraine's rightful place is in Nato.\n\n“", "Ukraine's rightful place is in Nato."),
+    ("First sentence. He added: “We back Kyiv.” Then he said: ", "He added: We back Kyiv."),
     ("Earlier. He added: “Ukraine's place is in Nato.\n\n“", "He added: Ukraine's place is in Nato."),
-    ("No end mark here", "No end mark here"),
+    ("No end mark here", ""),
+    ("x" * 500 + ". Short one.", "Short one."),
 ])
 def test_context_sentence(context, expected):
     assert context_sentence(context) == expected
@@ -34,30 +35,32 @@ def test_context_sentence(context, expected):
 @pytest.mark.parametrize("quote, expected", [
     ("That is a process that will take some time, and for now our duty is clear.", True),
     ("It's not going to happen in the foreseeable future, whatever anyone says.", True),
-    ("We will do that.", True),  # short
+    ("Not this year.", True),  # short
     ("Ukraine's rightful place is in Nato, and we have always been clear about it.", False),
     ("Thatcher's legacy is not what matters in this debate about the alliance.", False),
+    ("We are and we will.", False),
 ])
 def test_needs_context(quote, expected):
     assert needs_context(quote) is expected
 
 
-def test_format_quote_prepends_last_context_sentence_only_when_needed():
+def test_format_quote_prepends_previous_sentence_only_when_needed():
     ctx = "Earlier news. He added: “Ukraine's rightful place is in Nato.\n\n“"
     assert format_quote("That is a process that will take some time.", ctx) == (
         "He added: Ukraine's rightful place is in Nato. That is a process that will take some time.")
     long_quote = "The nations around the table must step up the help for Ukraine, and we will."
     assert format_quote(long_quote, ctx) == long_quote
-    assert format_quote("We are and we will.", 'He said: “') == "He said: We are and we will."
-    assert format_quote("We are and we will.", "") == "We are and we will."
+    assert format_quote("It will.", 'He was asked about Nato. He said: “') == "He was asked about Nato. It will."
+    assert format_quote("It will.", 'He said: “') == "It will."
+    assert format_quote("It will.", "") == "It will."
 
 
 # -- keyword gate ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("target, quote, context, expected", [
     (NATO, "We sent 500,000 rounds of ammunition.", "", True),
     (NATO, "Ukraine's rightful place is in Nato.", "", False),
-    (NATO, "That will take time.", "Membership is the goal.", False),  # keyword in the context sentence
-    (TALKS, "We sent tanks.", "He spoke about talks. Then he said: ", True),  # only the last sentence counts
+    (NATO, "That will take time.", "Membership is the goal. He said: ", False),  # keyword in the context sentence
+    (TALKS, "We sent tanks.", "He spoke about talks. Then more. Then he said: ", True),  # only one sentence counts
     (Target("x", "Cats are great."), "Anything at all.", "", False),  # no keywords: never gated
 ])
 def test_gated_out(target, quote, context, expected):
@@ -103,9 +106,9 @@ def test_predict_gates_batches_and_abstains():
 def test_predict_threshold_override_targets_by_id_and_context_in_input():
     stub = StubModel(_rows)
     clf = StanceClassifier(stub, abstain_below=0.0)
-    out = clf.predict([("I am unsure.", "Ukraine wants to join NATO.")], ["nato_membership"])
+    out = clf.predict([("That makes me unsure.", "Ukraine wants to join NATO. He said: ")], ["nato_membership"])
     assert out[0]["nato_membership"].label == "favor"
-    assert stub.calls[0][1] == ["Ukraine wants to join NATO. I am unsure."]
+    assert stub.calls[0][1] == ["Ukraine wants to join NATO. That makes me unsure."]
 
 
 def test_predict_empty_and_unfitted():
@@ -167,6 +170,27 @@ def test_claim_proposition(topic, prop):
     assert sd.claim_proposition(topic) == prop
 
 
+@pytest.mark.parametrize("prop, neg", [
+    ("We should abolish zoos", "We should not abolish zoos"),
+    ("Surrogacy should be banned", "Surrogacy should not be banned"),
+    ("Foster care brings more harm than good", "Foster care brings more good than harm"),
+    ("Intelligence tests bring more good than harm", "Intelligence tests bring more harm than good"),
+    ("Advertising is harmful.", "Advertising is not harmful."),
+    ("We should not ban boxing", None),
+    ("Zoos forever", None),
+])
+def test_negate_proposition(prop, neg):
+    assert sd.negate_proposition(prop) == neg
+
+
+def test_flipped_pairs():
+    ds = sd._dataset([{"proposition": "We should ban X", "text": "t1", "label": "favor", "source": "argq"},
+                      {"proposition": "Zoos forever", "text": "t2", "label": "favor", "source": "argq"},
+                      {"proposition": "Y is good", "text": "t3", "label": "against", "source": "argq"}])
+    rows = sorted(sd.flipped(ds, 5, seed=0).to_list(), key=lambda r: r["text"])
+    assert [(r["proposition"], r["label"]) for r in rows] == [("We should not ban X", "against"), ("Y is not good", "favor")]
+
+
 def test_mismatched_and_news_none():
     ds = sd._dataset([{"proposition": p, "text": f"{p} text {i}", "label": "favor", "source": "argq"}
                       for i, p in enumerate(["A.", "B.", "C."] * 4)])
@@ -195,9 +219,12 @@ def test_domain_rows_and_read_domain(tmp_path):
                        "source": "domain"}
     assert rows[3]["text"] == "Talks are the only way. That will take time." and rows[3]["label"] == "favor"
     assert [r["label"] for r in sd.domain_rows(recs, "dev")] == ["none", "against"]
-    led = sd.domain_rows(recs, "train", seed=0, lead_in_share=1.0)
-    assert any(led[0]["text"] == f"{li} Ukraine's place is in NATO." for li in sd.LEAD_INS)  # short: lead-in
+    led = sd.domain_rows(recs, "train", seed=0, context_share=1.0)
+    assert led[0]["text"] == "Ukraine's place is in NATO."  # not short, not anaphoric: no context
     assert led[3]["text"] == rows[3]["text"]  # a record's own context wins
+    short = [{"id": "s", "text": "Not this year.", "nato_membership": "favor", "split": "train"}]
+    text = sd.domain_rows(short, "train", ("nato_membership",), context_share=1.0)[0]["text"]
+    assert any(text == f"{c} Not this year." for c in sd.NEUTRAL_CONTEXT)
     off = sd.offtarget_none(recs, "train", ["We should ban boxing."], seed=0)
     assert [(r["proposition"], r["label"], r["source"]) for r in off] == [("We should ban boxing.", "none", "domain_offtarget")] * 2
     with pytest.raises(FileNotFoundError, match="GUIDELINES"):

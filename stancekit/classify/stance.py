@@ -6,10 +6,12 @@ Two rules sit around the model:
   just before it gets `none` with certainty, without running the model. It is a precision guard
   (a quote that never touches NATO or talks cannot take a side on them, whatever the model's lean)
   and a speed gain (most quotes of a news article touch one target at most).
-* **Context.** The model sees the quote alone unless the quote is short (under `SHORT_QUOTE`
-  words) or opens with an anaphor ("That is a process that will take some time" refers back to
-  NATO): then the last sentence of the context is put in front of it, as one running text. The
-  recipe trains on the same format, so a two-sentence training text and "context + quote" look alike.
+* **Context.** The model sees the quote alone unless the quote is very short (under
+  `SHORT_QUOTE` words) or opens with an anaphor ("That is a process that will take some time"
+  refers back to NATO): then the last complete sentence before the quote's own sentence is put in
+  front of it, as one running text. The unfinished lead-in of the quote's own sentence ("Mr Healey
+  said that") is skipped: it names the speaker but says nothing about the target. The recipe
+  trains on the same format, so a two-sentence training text and "context + quote" look alike.
 
 Labels are "favor", "against", "none", or "abstain" where the top calibrated probability is under
 the model's threshold (the scores are always returned).
@@ -32,8 +34,8 @@ from stancekit.targets import Target, resolve_targets
 MODEL_NAME = "stance-minilm"
 LABELS = ("favor", "against", "none")
 ABSTAIN = "abstain"
-SHORT_QUOTE = 8
-"""Quotes with fewer words than this get the previous sentence as context."""
+SHORT_QUOTE = 5
+"""Quotes with fewer words than this ("Not this year.") get the previous sentence as context."""
 ANAPHORS = frozenset({"that", "this", "it", "these", "those", "such", "which", "there", "so", "they"})
 CONTEXT_CHARS = 400
 """Only the tail of the given context is searched for its last sentence."""
@@ -45,17 +47,22 @@ _WORD = re.compile(r"[A-Za-z’']+")
 
 
 def context_sentence(context: str) -> str:
-    """The last sentence of `context`, without double quote marks or a trailing colon.
+    """The last complete sentence of `context`, skipping the unfinished lead-in of the quote's sentence.
 
     >>> context_sentence('He said NATO matters. Mr Healey added: “')
-    'Mr Healey added'
+    'He said NATO matters.'
+    >>> context_sentence('Ukraine belongs in Nato, he said. “')
+    'Ukraine belongs in Nato, he said.'
     """
-    tail = (context or "")[-CONTEXT_CHARS:].rstrip(_TRAIL)
-    last = None
-    for last in _SENT_END.finditer(tail):
-        pass
-    sent = (tail[last.end():] if last else tail).translate(_DROP_MARKS)
-    return " ".join(sent.split()).strip(_TRAIL)
+    tail = (context or "")[-CONTEXT_CHARS:]
+    ends = [m.end() for m in _SENT_END.finditer(tail + " ")]
+    if not ends:
+        return ""
+    start = ends[-2] if len(ends) > 1 else 0
+    if len(ends) == 1 and len(tail) >= CONTEXT_CHARS:
+        return ""  # the sentence is cut at the window's start
+    sent = tail[start:ends[-1]].translate(_DROP_MARKS)
+    return " ".join(sent.split()).strip(_TRAIL.replace(":", ""))
 
 
 def needs_context(quote: str) -> bool:
@@ -69,22 +76,18 @@ def needs_context(quote: str) -> bool:
 def format_quote(quote: str, context: str = "") -> str:
     """The text the model reads for a quote: the quote, preceded by the context's last sentence if needed.
 
-    >>> format_quote("That will take some time.", "Ukraine's rightful place is in Nato.")
-    "Ukraine's rightful place is in Nato. That will take some time."
+    >>> format_quote("That will take some time.", "Ukraine belongs in Nato. He added: “")
+    'Ukraine belongs in Nato. That will take some time.'
     >>> format_quote("We will keep supporting Ukraine for as long as it takes.", "Something else.")
     'We will keep supporting Ukraine for as long as it takes.'
     """
     quote = " ".join(quote.split())
     ctx = context_sentence(context)
-    if ctx and needs_context(quote):
-        if ctx[-1] not in ".!?…:":
-            ctx += ":"  # a lead-in such as "Mr Healey said"
-        return f"{ctx} {quote}"
-    return quote
+    return f"{ctx} {quote}" if ctx and needs_context(quote) else quote
 
 
 def gated_out(target: Target, quote: str, context: str = "") -> bool:
-    """True when `target` has keywords and none occurs in the quote or the context's last sentence."""
+    """True when `target` has keywords and none occurs in the quote or the context's last complete sentence."""
     return bool(target.keywords) and not target.mentioned_in(f"{quote} {context_sentence(context)}")
 
 
@@ -135,7 +138,7 @@ class StanceClassifier:
 
         Args:
             items: (quote_text, context) pairs; context is the article text just before the quote
-                (may be ""), of which only the last sentence is used.
+                (may be ""), of which only the last complete sentence is used.
             targets: `Target`s or built-in ids; default the built-in targets.
         """
         if self.model is None:

@@ -34,14 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--data", default=None, help="shared data root (default: ../shared/data next to the repository)")
     a("--domain", default=str(stance_data.DOMAIN_PATH), help="synthetic domain set (jsonl)")
     a("--out", default=str(DEFAULT_OUT), help="output model folder")
-    a("--n-argq", type=int, default=7000, help="ArgQ train arguments sampled")
+    a("--n-argq", type=int, default=9000, help="ArgQ train arguments sampled")
+    a("--n-flip", type=int, default=3000, help="ArgQ pairs repeated with the negated motion and flipped label")
     a("--n-claim", type=int, default=1200, help="Claim Stance claims sampled")
-    a("--none-frac", type=float, default=0.3, help="mismatched-motion none pairs per IBM pair")
-    a("--n-news", type=int, default=1200, help="off-topic news none pairs")
-    a("--domain-upsample", type=int, default=5, help="copies of the domain train pairs")
+    a("--none-frac", type=float, default=0.2, help="mismatched-motion none pairs per IBM pair")
+    a("--n-news", type=int, default=1000, help="off-topic news none pairs")
+    a("--domain-upsample", type=int, default=4, help="copies of the domain train pairs")
     a("--n-dev-argq", type=int, default=600, help="ArgQ val arguments in the dev set")
     a("--epochs", type=float, default=1.0)
-    a("--lr", type=float, default=5e-5)
+    a("--lr", type=float, default=8e-5)
     a("--batch-size", type=int, default=16)
     a("--max-length", type=int, default=256)
     a("--freeze-layers", type=int, default=2)
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     datasets.disable_progress_bars()
     torch.set_num_threads(args.threads)
     t0 = time.time()
-    sets = stance_data.build_sets(args.data, args.domain, n_argq=args.n_argq, n_claim=args.n_claim,
+    sets = stance_data.build_sets(args.data, args.domain, n_argq=args.n_argq, n_flip=args.n_flip, n_claim=args.n_claim,
                                   none_frac=args.none_frac, n_news=args.n_news,
                                   domain_upsample=args.domain_upsample, n_dev_argq=args.n_dev_argq, seed=args.seed)
     train, dev = sets["train"], sets["dev"]
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     metrics = dev_metrics(probs, dev, clf.labels, clf.abstain_below)
     metrics["ece_before_temperature"] = round(ece_raw, 4)
     hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                           "n_argq", "n_claim", "none_frac", "n_news", "domain_upsample",
+                                           "n_argq", "n_flip", "n_claim", "none_frac", "n_news", "domain_upsample",
                                            "n_dev_argq", "threads")}
     card = {
         "task": "stance", "recipe": "stancekit.train.stance", "argv": sys.argv[1:], "seed": args.seed,

@@ -11,8 +11,10 @@ Sources (see models/stance-minilm.md for licences and sizes):
   negatives: "talks", "deal", "join" in other senses) or with an IBM motion.
 * The synthetic domain set (models/data/stance_domain.jsonl): quotes about Ukraine's NATO
   membership and peace talks, labelled for both built-in targets; train split upsampled, half of
-  its short or anaphoric quotes given an attribution lead-in ("He said:") as context; each train
-  text also paired once with an IBM motion as none (off-target).
+  its short or anaphoric quotes preceded by a neutral sentence as context; each train text also
+  paired once with an IBM motion as none (off-target).
+* Flipped pairs: ArgQ arguments with the negated motion ("We should not ban X") and the opposite
+  label, so the model reads the proposition's polarity instead of learning topic priors.
 
 Every function takes a seed and returns a `datasets.Dataset` with the columns of `COLUMNS`.
 """
@@ -81,6 +83,43 @@ def read_argq(root: str | Path, split: str):
     import pandas as pd
 
     return _dataset(argq_rows(pd.read_csv(_need(Path(root) / ARGQ_FILE.format(split=split)))))
+
+
+_MODAL = re.compile(r"^(.*?\b(?:should|would|must|can|will|is|are)\b)(?! not\b)(.*)$")
+_HARM = re.compile(r"\bbrings? more (harm than good|good than harm)\b")
+
+
+def negate_proposition(prop: str) -> str | None:
+    """The opposite motion, or None where no safe rule applies.
+
+    >>> negate_proposition("We should abolish zoos")
+    'We should not abolish zoos'
+    >>> negate_proposition("Homeopathy brings more harm than good")
+    'Homeopathy brings more good than harm'
+    """
+    m = _HARM.search(prop)
+    if m:
+        swap = "good than harm" if m.group(1) == "harm than good" else "harm than good"
+        return prop[:m.start(1)] + swap + prop[m.end(1):]
+    m = _MODAL.match(prop)
+    return f"{m.group(1)} not{m.group(2)}" if m else None
+
+
+def flipped(ds, n: int, seed: int):
+    """`n` pairs of `ds` with the negated proposition and the opposite label (favor <-> against)."""
+    rng = random.Random(seed)
+    order = list(range(len(ds)))
+    rng.shuffle(order)
+    rows = []
+    for i in order:
+        if len(rows) >= n:
+            break
+        r = ds[i]
+        neg = negate_proposition(r["proposition"])
+        if neg and r["label"] in ("favor", "against"):
+            rows.append({"proposition": neg, "text": r["text"], "source": "argq_flip",
+                         "label": "against" if r["label"] == "favor" else "favor"})
+    return _dataset(rows)
 
 
 # -- IBM Claim Stance -------------------------------------------------------------------------------
@@ -202,19 +241,21 @@ def read_domain(path: str | Path = DOMAIN_PATH) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-LEAD_INS = ("He said:", "She said:", "He added:", "She told reporters:", "The minister said:",
-            "A spokesman said:", "Asked about it, she said:", "Speaking in Brussels, he said:")
-"""Attribution lead-ins as they appear before a quote; the classifier prepends such a sentence to
-short or anaphoric quotes, so some short training quotes get one too."""
+NEUTRAL_CONTEXT = ("The minister spoke to reporters after the meeting.", "She was speaking at a news conference on Wednesday.",
+                   "The remarks came at the end of a two-day visit.", "He was asked about it in a radio interview.",
+                   "Officials met in Brussels on Thursday.", "The comments were made outside the ministry.",
+                   "The statement was published late on Monday.", "He spoke to journalists in the capital.")
+"""Neutral sentences that precede quotes in articles; the classifier puts the previous sentence in
+front of short or anaphoric quotes, so some such training quotes get one too."""
 
 
 def domain_rows(records: Sequence[dict], split: str, targets: Sequence[str] = ("nato_membership", "peace_talks"),
-                seed: int = 0, lead_in_share: float = 0.0) -> list[dict]:
+                seed: int = 0, context_share: float = 0.0) -> list[dict]:
     """Pairs (built-in proposition, formatted text) of the records in `split`; one per labelled target.
 
     A record with a "context" field is formatted as the classifier formats a quote with its context.
-    A record without one that the classifier would give context (short or anaphoric) gets a random
-    attribution lead-in with probability `lead_in_share`, as it would in an article.
+    A record without one gets, with probability `context_share`, a random neutral previous sentence
+    (used by `format_quote` only where the quote is short or anaphoric, as in an article).
     """
     rng = random.Random(seed)
     rows = []
@@ -222,8 +263,8 @@ def domain_rows(records: Sequence[dict], split: str, targets: Sequence[str] = ("
         if r.get("split") != split:
             continue
         context = r.get("context") or ""
-        if not context and lead_in_share and rng.random() < lead_in_share:
-            context = rng.choice(LEAD_INS)
+        if not context and context_share and rng.random() < context_share:
+            context = rng.choice(NEUTRAL_CONTEXT)
         text = format_quote(r["text"], context)
         for tid in targets:
             label = r.get(tid)
@@ -241,9 +282,9 @@ def offtarget_none(records: Sequence[dict], split: str, motions: Sequence[str], 
 
 
 # -- everything together -----------------------------------------------------------------------------
-def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DOMAIN_PATH, *, n_argq: int = 7000,
-               n_claim: int = 1200, none_frac: float = 0.3, n_news: int = 1200, domain_upsample: int = 5,
-               n_dev_argq: int = 600, seed: int = 13) -> dict:
+def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DOMAIN_PATH, *, n_argq: int = 9000,
+               n_flip: int = 3000, n_claim: int = 1200, none_frac: float = 0.2, n_news: int = 1000,
+               domain_upsample: int = 4, n_dev_argq: int = 600, seed: int = 13) -> dict:
     """Train and dev sets, plus their sizes by source.
 
     Returns:
@@ -267,14 +308,15 @@ def build_sets(data_root: str | Path | None = None, domain_path: str | Path = DO
     ])
     news = news_none(read_news_sentences(root), n_news, motions, seed + 3)
     records = read_domain(domain_path)
-    dom_train = _dataset(domain_rows(records, "train", seed=seed + 4, lead_in_share=0.5))
+    dom_train = _dataset(domain_rows(records, "train", seed=seed + 4, context_share=0.5))
     dom_dev = _dataset(domain_rows(records, "dev"))
     offtarget = _dataset(offtarget_none(records, "train", motions, seed + 6))
-    parts = [polar, none_ibm, news, offtarget] + [dom_train] * max(1, domain_upsample)
+    flips = flipped(argq, n_flip, seed + 7)
+    parts = [polar, flips, none_ibm, news, offtarget] + [dom_train] * max(1, domain_upsample)
     train = concatenate_datasets(parts).shuffle(seed=seed)
     val = argq_val.shuffle(seed=seed).select(range(min(n_dev_argq, len(argq_val))))
     dev = concatenate_datasets([dom_dev, val, mismatched_none(val, int(none_frac * len(val)), seed + 5, "argq_val_none")])
-    sizes = {"argq_train": len(argq), "claim_stance": len(claim), "none_mismatch": len(none_ibm),
+    sizes = {"argq_train": len(argq), "argq_flipped": len(flips), "claim_stance": len(claim), "none_mismatch": len(none_ibm),
              "none_news": len(news), "none_domain_offtarget": len(offtarget), "domain_train_pairs": len(dom_train), "domain_upsample": domain_upsample,
              "domain_train_records": sum(r.get("split") == "train" for r in records),
              "domain_dev_records": sum(r.get("split") == "dev" for r in records),
