@@ -227,3 +227,14 @@ def test_display_import_stays_light():
             "print(sorted(m for m in ('pandas', 'torch', 'transformers', 'matplotlib', 'IPython') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_seed_article_renders(seed_text):
+    import stancekit
+
+    doc = stancekit.load(stance=False, sentiment=False)(seed_text, doc_id="seed")
+    assert len(doc.quotes) > 10
+    assert body_text(doc) == seed_text
+    html = document_html(doc)
+    parse(html)
+    assert html.count('data-sk="badges"') == len(doc.quotes)
