@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -24,6 +25,11 @@ from pathlib import Path
 HEAVY = ("torch", "transformers", "pandas", "matplotlib", "numpy", "scipy", "sklearn", "pyarrow",
          "networkx", "datasets", "sentence_transformers", "spacy", "tqdm", "yaml", "IPython")
 LIMIT_S = 1.5
+NOTES = ("`import stancekit` loads the result model, targets, pipeline and the rule-based segmenter "
+         "(`python -X importtime -c 'import stancekit'`: most of the in-process time is `stancekit.segment`, "
+         "compiling its cue and name patterns). torch and transformers load when a model first runs, "
+         "pandas when `stancekit.profile` / `stancekit.aggregate` is first used (module `__getattr__`), "
+         "matplotlib when a plot is drawn; `stancekit.aggregate` needs pandas by design.")
 PROBE = ("import json, sys, time; t = time.perf_counter(); import {module}; dt = time.perf_counter() - t; "
          "print(json.dumps({{'in_process_s': dt, 'heavy': sorted(m for m in {heavy!r} if m in sys.modules)}}))")
 
@@ -84,18 +90,17 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     if args.write:
         cmd = "python benchmarks/bench_import.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        load = f", load average {os.getloadavg()[0]:.1f} while measured" if hasattr(os, "getloadavg") else ""
         env = (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-               f"{_cpus()} CPUs; {time.strftime('%Y-%m-%d')}.")
+               f"{_cpus()} CPUs{load}; {time.strftime('%Y-%m-%d')}.")
         Path(args.write).write_text(
             f"# `import stancekit` time\n\nCommand: `{cmd.strip()}`\n\n{env} Median of {args.runs} fresh "
             f"interpreter processes each (wall time of the whole process, start-up included; "
-            f"'in-process' is the import statement alone).\n\n{report}\n", encoding="utf-8")
+            f"'in-process' is the import statement alone).\n\n{report}\n\n{NOTES}\n", encoding="utf-8")
     return 0 if ok else 1
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
