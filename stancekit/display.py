@@ -52,6 +52,7 @@ SENTIMENT_STYLE = {
     "positive": "background:#e0f4f1;color:#00695c;border:1px solid #4db6ac",
     "negative": "background:#fde9d9;color:#a6430a;border:1px solid #f0a36b",
     "neutral": "background:#f3f3f3;color:#666;border:1px solid #ccc",
+    "abstain": STANCE_STYLE["abstain"],
 }
 _CHIP = "display:inline-block;white-space:nowrap;padding:0 5px;margin:0 2px 0 4px;border-radius:3px;font:11px/1.6 system-ui,sans-serif;font-style:normal;font-weight:600;background:#444;color:#fff"
 _MUTED = "color:#777;font-size:12px"

@@ -128,6 +128,8 @@ def test_badges_colour_probability_and_hover():
     assert "fourth: abstain (favor 0.41)" in html and "repeating-linear-gradient" in html  # hatched
     assert 'title="stance toward nato_membership: favor 0.91 · none 0.07 · against 0.02"' in html
     assert "tone: positive" in html and "toward Bob Roe: negative 0.80" in html
+    q.sentiment = Label("abstain", {"negative": 0.3, "neutral": 0.4, "positive": 0.3})
+    assert "tone: abstain" in quote_html(q) and quote_html(q).count("repeating-linear-gradient") == 2
     compact = document_html(Document(text, quotes=[q]), show_none=False)
     assert "other: none" not in compact and "peace_talks: against" in compact
 
