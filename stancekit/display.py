@@ -27,6 +27,7 @@ Example:
 """
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Any, Iterable
 
@@ -266,6 +267,11 @@ def score_bar(score: float, ci: tuple[float, float] | None = None, width: int = 
 
 
 def _evidence(items: Any) -> str:
+    if isinstance(items, str) and items.startswith("["):  # a profiles.csv read back with pandas: JSON text
+        try:
+            items = json.loads(items)
+        except ValueError:
+            return escape(items, quote=False)
     if not isinstance(items, (list, tuple)) or not items:
         return ""
     lis = []

@@ -1,4 +1,5 @@
 """Rich HTML display (stancekit.display): escaping, well-nested markup for overlapping spans, badges."""
+import json
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -222,6 +223,8 @@ def test_profile_html():
     assert "2025-02-10" in html
     assert "showing 1 of 2 rows" in profile_html(prof, max_rows=1)
     assert "no rows" in profile_html(pd.DataFrame(columns=["actor", "score"]))
+    as_csv = prof.assign(evidence=prof["evidence"].map(json.dumps))  # evidence as profiles.csv stores it
+    assert profile_html(as_csv).count("<li") == html.count("<li")
 
 
 def test_display_import_stays_light():
