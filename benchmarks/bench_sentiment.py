@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Command: `{cmd}`", "",
         f"Model: sha256 `{cfg['sha256'][:16]}…`, seed {cfg.get('seed')}, hyper-parameters "
         f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {cfg['temperature']:.3f}, "
-        f"abstain below {cfg['abstain_below']:.2f}. Machine: {platform.processor() or platform.machine()}, "
+        f"abstain below {clf.threshold_:.2f} (toward) / {clf.tone_threshold_:.2f} (tone). Machine: {platform.processor() or platform.machine()}, "
         f"torch {torch.__version__}, {args.threads} thread(s).", "",
         "## Target-dependent sentiment, NewsMTSC test splits", "",
         "| split | system | F1m | accuracy | n |", "|---|---|---:|---:|---:|",

@@ -161,6 +161,34 @@ def test_tone_batches_once_and_abstains_below_threshold():
     assert SentimentClassifier(model, abstain_below=0.3).tone("a day").label == "negative"
 
 
+def test_tone_and_toward_use_their_own_thresholds():
+    model = StubModel()
+    model.config_ = {"tone_abstain_below": 0.3}
+    clf = SentimentClassifier(model)
+    assert clf.tone("a day").label == "negative"  # 0.35 >= tone threshold 0.3
+    assert clf.toward(("a day", 0, 1)).label == ABSTAIN  # 0.35 < abstain_below 0.4
+    assert SentimentClassifier(model, abstain_below=0.5).tone("a good day").label == "positive"
+    assert SentimentClassifier(model, abstain_below=0.5).tone("a day").label == ABSTAIN
+
+
+class StubLogits:
+    labels = ["negative", "neutral", "positive"]
+
+    def logits(self, a, b):
+        return np.array([[4.0, 0, 0] if "bad" in x else [0, 0, 4.0] if "good" in x else [0.3, 0.2, 0.1] for x in b])
+
+
+def test_calibrate_sets_temperature_and_per_use_thresholds():
+    dev = {"newsmtsc_rw_dev": (["X"] * 22, ["bad", "good"] * 10 + ["so-so"] * 2,
+                               ["negative", "positive"] * 10 + ["neutral", "positive"]),
+           "domain_tone_dev": ([sd.TONE_QUERY] * 2, ["bad", "good"], ["negative", "positive"])}
+    clf = StubLogits()
+    card = recipe.calibrate(clf, dev)
+    assert clf.temperature_ > 0 and clf.abstain_below == pytest.approx(0.6) and card["tone_abstain_below"] == 0.0
+    assert card["dev_metrics"]["domain_tone_dev"]["accuracy"] == 1.0
+    assert recipe.calibrate(StubLogits(), dev, abstain=0.5)["tone_abstain_below"] == 0.5
+
+
 def test_toward_marks_mentions_and_keeps_order():
     model = StubModel()
     clf = SentimentClassifier(model)

@@ -8,7 +8,7 @@ first text of the pair says which question is asked (see `stancekit.train.sentim
   (text, mention_start, mention_end) with character offsets into that text.
 
 Labels are "negative", "neutral", "positive", or "abstain" where the top calibrated probability
-is under the model's threshold (the scores are always returned).
+is under the model's threshold for that use (the scores are always returned).
 
 Example:
     >>> clf = SentimentClassifier.load()  # doctest: +SKIP
@@ -58,8 +58,9 @@ class SentimentClassifier:
 
     Args:
         model: a fitted `PairClassifier` (or anything with `labels` and `predict_proba(a, b)`).
-        abstain_below: top-probability threshold for "abstain"; None takes the model's
-            `abstain_below` (picked on dev at training time, see models/sentiment-minilm.md).
+        abstain_below: top-probability threshold for "abstain", for both uses; None takes the
+            model's thresholds, picked on dev per use at training time: `abstain_below` for
+            `toward`, `tone_abstain_below` of its config for `tone` (see models/sentiment-minilm.md).
     """
 
     def __init__(self, model: ProbaModel | None = None, abstain_below: float | None = None):
@@ -78,9 +79,18 @@ class SentimentClassifier:
 
     @property
     def threshold_(self) -> float:
+        """Abstain threshold of `toward`."""
         if self.abstain_below is not None:
             return float(self.abstain_below)
         return float(getattr(self.model, "abstain_below", 0.0) or 0.0)
+
+    @property
+    def tone_threshold_(self) -> float:
+        """Abstain threshold of `tone`."""
+        if self.abstain_below is not None:
+            return float(self.abstain_below)
+        value = (getattr(self.model, "config_", None) or {}).get("tone_abstain_below")
+        return self.threshold_ if value is None else float(value)
 
     @overload
     def tone(self, texts: str) -> Label: ...
@@ -92,7 +102,7 @@ class SentimentClassifier:
         if isinstance(texts, str):
             return self.tone([texts])[0]
         pairs = [tone_pair(t) for t in texts]
-        return self._classify(pairs)
+        return self._classify(pairs, self.tone_threshold_)
 
     @overload
     def toward(self, items: Mention) -> Label: ...
@@ -110,13 +120,13 @@ class SentimentClassifier:
         if isinstance(items, tuple) and len(items) == 3 and isinstance(items[0], str):
             return self.toward([items])[0]
         pairs = [target_pair(text, int(s), int(e)) for text, s, e in items]
-        return self._classify(pairs)
+        return self._classify(pairs, self.threshold_)
 
-    def _classify(self, pairs: list[tuple[str, str]]) -> list[Label]:
+    def _classify(self, pairs: list[tuple[str, str]], threshold: float) -> list[Label]:
         if self.model is None:
             raise RuntimeError("SentimentClassifier has no model: use SentimentClassifier.load().")
         if not pairs:
             return []
         probs = self.model.predict_proba([p[0] for p in pairs], [p[1] for p in pairs])
         labels = list(self.model.labels)
-        return [to_label(dict(zip(labels, map(float, row))), self.threshold_) for row in probs]
+        return [to_label(dict(zip(labels, map(float, row))), threshold) for row in probs]

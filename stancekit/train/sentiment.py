@@ -3,11 +3,12 @@
 Usage:
     stancekit train sentiment                # or: python -m stancekit.train.sentiment
     stancekit train sentiment --data ../shared/data --epochs 3 --seed 13
+    stancekit train sentiment --recalibrate   # refit temperature/thresholds of models/sentiment-minilm on dev
 
 Steps: read NewsMTSC train (target pairs, mention marked `<t> … </t>`) and the domain set's train
 split (tone pairs, first text `TONE_QUERY`), fine-tune a 3-way `PairClassifier` (negative,
 neutral, positive), fit one temperature on the joint dev set (NewsMTSC rw + mt dev, domain dev),
-pick the abstain threshold on it (`pick_abstain`), and save weights + config.json (seed,
+pick one abstain threshold per use on it (`calibrate`), and save weights + config.json (seed,
 hyper-parameters, data sizes, dev metrics) to `--out`. Test splits are left to
 `benchmarks/bench_sentiment.py`.
 """
@@ -48,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train targets (smoke runs)")
     a("--abstain", type=float, default=None, help="fixed abstain threshold (default: picked on dev)")
+    a("--recalibrate", action="store_true",
+      help="no training: reload the model in --out, refit temperature and thresholds on dev, rewrite config.json")
     return parser
 
 
@@ -122,53 +125,101 @@ def build_sets(data_root: str | Path | None, domain: str | Path, *, tone_upsampl
     return {"train": train, "dev": dev, "sizes": sizes}
 
 
+def data_files(data_root: str | Path | None, domain: str | Path) -> dict[str, str]:
+    """sha256 of every file read, so a model names the exact data it was trained and calibrated on."""
+    from stancekit.models.base import sha256_of
+
+    root = Path(data_root) if data_root else sd.DEFAULT_DATA
+    files = {rel: root / rel for k, rel in sd.NEWSMTSC.items() if not k.startswith("test")}
+    files[Path(domain).name] = Path(domain)
+    return {name: sha256_of(path) for name, path in files.items()}
+
+
 # -- recipe ---------------------------------------------------------------------------------------
+TOWARD_DEV = ("newsmtsc_rw_dev", "newsmtsc_mt_dev")
+TONE_DEV = ("domain_tone_dev",)
+SAVED_BY_CLASSIFIER = ("base", "labels", "freeze_layers", "max_length", "temperature", "abstain_below", "sha256")
+
+
+def calibrate(clf, dev: dict, abstain: float | None = None) -> dict:
+    """Fit the temperature on all dev pairs, pick one abstain threshold per use, score dev.
+
+    Sets `clf.temperature_` and `clf.abstain_below` (the threshold of `toward`, picked on the
+    NewsMTSC dev pairs); returns the config fields: `tone_abstain_below` (picked on the domain tone
+    dev pairs), `dev_metrics` and `abstain_rule`.
+    """
+    from stancekit.models.pair_classifier import softmax
+    from stancekit.train.loop import fit_temperature
+
+    names = list(dev)
+    logits = {n: clf.logits(*dev[n][:2]) for n in names}
+    y_idx = {n: np.array([clf.labels.index(v) for v in dev[n][2]]) for n in names}
+
+    def joined(keys):
+        keys = [k for k in keys if k in logits]
+        return np.concatenate([logits[k] for k in keys]), np.concatenate([y_idx[k] for k in keys])
+
+    all_logits, all_y = joined(names)
+    clf.temperature_ = fit_temperature(all_logits, all_y)
+    thresholds = {}
+    for use, keys in (("toward", TOWARD_DEV), ("tone", TONE_DEV)):
+        lg, y = joined(keys)
+        probs = softmax(lg / clf.temperature_)
+        thresholds[use] = abstain if abstain is not None else pick_abstain(probs, y)
+        thresholds[f"{use}_abstain_rate"] = round(float((probs.max(1) < thresholds[use]).mean()), 4)
+    clf.abstain_below = thresholds["toward"]
+    metrics = {n: scores(dev[n][2], [clf.labels[i] for i in logits[n].argmax(1)]) for n in names}
+    metrics.update(ece_before_temperature=round(ece(softmax(all_logits), all_y), 4),
+                   ece=round(ece(softmax(all_logits / clf.temperature_), all_y), 4),
+                   toward_abstain_rate=thresholds["toward_abstain_rate"],
+                   tone_abstain_rate=thresholds["tone_abstain_rate"])
+    rule = (pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ") +
+            " Picked for `toward` on the NewsMTSC dev pairs (abstain_below) and for `tone` on the domain "
+            "tone dev pairs (tone_abstain_below).") if abstain is None else f"fixed --abstain {abstain}"
+    return {"tone_abstain_below": thresholds["tone"], "dev_metrics": metrics, "abstain_rule": rule}
+
+
 def run(args: argparse.Namespace) -> int:
     import torch
 
-    from stancekit.models.pair_classifier import PairClassifier, softmax
-    from stancekit.train.loop import fit_temperature, train_pairs
+    from stancekit.models.pair_classifier import PairClassifier
+    from stancekit.train.loop import train_pairs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     torch.set_num_threads(args.threads)
     t0 = time.time()
     sets = build_sets(args.data, args.domain, tone_upsample=args.tone_upsample, limit=args.limit)
     log.info("data: %s", json.dumps(sets["sizes"]))
-    a, b, y = sets["train"]
-    clf = PairClassifier(labels=list(sd.LABELS), freeze_layers=args.freeze_layers, max_length=args.max_length,
-                         batch_size=32)
-    train_pairs(clf, a, b, y, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                max_length=args.max_length, seed=args.seed)
-    log.info("fine-tuned in %.0f s", clf.train_seconds_)
-
-    names = list(sets["dev"])
-    logits = {n: clf.logits(*sets["dev"][n][:2]) for n in names}
-    y_idx = {n: np.array([clf.labels.index(v) for v in sets["dev"][n][2]]) for n in names}
-    all_logits, all_y = np.concatenate([logits[n] for n in names]), np.concatenate([y_idx[n] for n in names])
-    ece_raw = ece(softmax(all_logits), all_y)
-    clf.temperature_ = fit_temperature(all_logits, all_y)
-    probs = softmax(all_logits / clf.temperature_)
-    clf.abstain_below = args.abstain if args.abstain is not None else pick_abstain(probs, all_y)
-    metrics = {n: scores(sets["dev"][n][2], [clf.labels[i] for i in logits[n].argmax(1)]) for n in names}
-    metrics.update(ece_before_temperature=round(ece_raw, 4), ece=round(ece(probs, all_y), 4),
-                   abstain_rate=round(float((probs.max(1) < clf.abstain_below).mean()), 4))
-    hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                           "tone_upsample", "limit", "threads")}
-    card = {
-        "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": sys.argv[1:], "seed": args.seed,
-        "input_format": {"toward": f"(mention, sentence with the mention wrapped in '{sd.MARK_OPEN.strip()} … "
-                                   f"{sd.MARK_CLOSE.strip()}', cropped to {sd.MAX_CHARS} chars around it)",
-                         "tone": f"({sd.TONE_QUERY!r}, quote text)", "tone_query": sd.TONE_QUERY,
-                         "mark_open": sd.MARK_OPEN, "mark_close": sd.MARK_CLOSE, "max_chars": sd.MAX_CHARS},
-        "hyperparameters": hyper, "data_sizes": sets["sizes"], "dev_metrics": metrics,
-        "abstain_rule": pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ") if args.abstain is None
-        else f"fixed --abstain {args.abstain}",
-        "train_seconds": round(clf.train_seconds_, 1), "total_seconds": round(time.time() - t0, 1),
-        "torch": torch.__version__,
-    }
+    if args.recalibrate:
+        clf = PairClassifier.load(args.out)
+        card = {k: v for k, v in clf.config_.items() if k not in SAVED_BY_CLASSIFIER}
+        card["recalibrated"] = {"argv": sys.argv[1:], "dev_sizes": {k: len(v[0]) for k, v in sets["dev"].items()},
+                                "data_files": data_files(args.data, args.domain)}
+        card.update(calibrate(clf, sets["dev"], args.abstain))
+    else:
+        a, b, y = sets["train"]
+        clf = PairClassifier(labels=list(sd.LABELS), freeze_layers=args.freeze_layers,
+                             max_length=args.max_length, batch_size=32)
+        train_pairs(clf, a, b, y, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+                    max_length=args.max_length, seed=args.seed)
+        log.info("fine-tuned in %.0f s", clf.train_seconds_)
+        hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
+                                               "tone_upsample", "limit", "threads")}
+        card = {
+            "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": sys.argv[1:], "seed": args.seed,
+            "input_format": {"toward": f"(mention, sentence with the mention wrapped in '{sd.MARK_OPEN.strip()} "
+                                       f"… {sd.MARK_CLOSE.strip()}', cropped to {sd.MAX_CHARS} chars around it)",
+                             "tone": f"({sd.TONE_QUERY!r}, quote text)", "tone_query": sd.TONE_QUERY,
+                             "mark_open": sd.MARK_OPEN, "mark_close": sd.MARK_CLOSE, "max_chars": sd.MAX_CHARS},
+            "hyperparameters": hyper, "data_sizes": sets["sizes"],
+            "data_files": data_files(args.data, args.domain),
+            **calibrate(clf, sets["dev"], args.abstain),
+            "train_seconds": round(clf.train_seconds_, 1), "total_seconds": round(time.time() - t0, 1),
+            "torch": torch.__version__,
+        }
     path = clf.save(args.out, **card)
-    log.info("saved %s (T=%.3f, abstain_below=%.2f) dev %s", path, clf.temperature_, clf.abstain_below,
-             json.dumps(metrics))
+    log.info("saved %s (T=%.3f, abstain_below=%.2f, tone_abstain_below=%.2f) dev %s", path, clf.temperature_,
+             clf.abstain_below, card["tone_abstain_below"], json.dumps(card["dev_metrics"]))
     return 0
 
 
