@@ -2,7 +2,7 @@
 
 Usage:
     stancekit train stance                  # or: python -m stancekit.train.stance
-    stancekit train stance --data ../shared/data --epochs 1.0 --seed 13
+    stancekit train stance --data ../shared/data --epochs 1.25 --seed 13
 
 Steps: build the pairs (`stance_data.build_sets`), fine-tune a 3-way `PairClassifier` (favor,
 against, none), fit its temperature on dev, pick the abstain threshold on dev (`pick_abstain`),
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--n-news", type=int, default=1000, help="off-topic news none pairs")
     a("--domain-upsample", type=int, default=4, help="copies of the domain train pairs")
     a("--n-dev-argq", type=int, default=600, help="ArgQ val arguments in the dev set")
-    a("--epochs", type=float, default=1.0)
+    a("--epochs", type=float, default=1.25)
     a("--lr", type=float, default=8e-5)
     a("--batch-size", type=int, default=16)
     a("--max-length", type=int, default=256)
