@@ -12,9 +12,9 @@ What it measures, per runtime configuration (each in its own process, so peak RS
     top of this model's limit on this machine;
   * peak RSS of the process (resource.getrusage); an ONNX export is made beforehand in another
     process (it is cached, as in use), so it does not count;
-  * with --compare: the same for int8 dynamic quantization and ONNX Runtime (fp32, int8), with the
-    stance and sentiment scores of each on the domain dev split (models/data/stance_domain.jsonl)
-    and the seed gold, so a faster runtime is kept only if it stays within 1 point.
+  * the same for ONNX Runtime (--configs), with the stance and sentiment scores of each runtime on
+    the domain dev split (models/data/stance_domain.jsonl) and the seed gold, so a faster runtime is
+    kept only if it stays within 1 point.
 """
 from __future__ import annotations
 
@@ -35,8 +35,7 @@ SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 GOLD = SEED.with_suffix(".gold.json")
 POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
-CONFIGS = {"torch": dict(backend="torch", quantize=False), "torch-int8": dict(backend="torch", quantize=True),
-           "onnx": dict(backend="onnx", quantize=False), "onnx-int8": dict(backend="onnx", quantize=True)}
+CONFIGS = {"torch": dict(backend="torch"), "onnx": dict(backend="onnx")}
 
 
 def log(*a) -> None:
@@ -191,7 +190,7 @@ def child(args) -> None:
         corpora["polnear"] = polnear_articles(args.n, args.words)
     list(nlp.pipe([{"id": "warm", "text": corpora["seed"][0]}]))  # load the models, first batches
     load_s = time.perf_counter() - t0
-    if args.prepare:  # ONNX export / quantization, cached for the measured run
+    if args.prepare:  # ONNX export, cached for the measured run
         return
     import torch
 
@@ -253,7 +252,7 @@ def main() -> None:
         cmd += ["--stance-model", args.stance_model] if args.stance_model else []
         cmd += ["--sentiment-model", args.sentiment_model] if args.sentiment_model else []
         cmd += [] if args.accuracy else ["--no-accuracy"]
-        if CONFIGS[name]["backend"] == "onnx":  # export (and quantize) once, outside the measured process
+        if CONFIGS[name]["backend"] == "onnx":  # export once, outside the measured process
             subprocess.run(cmd + ["--prepare", "--n", "1"], capture_output=True, text=True, check=True)
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode:

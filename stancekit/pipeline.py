@@ -29,7 +29,6 @@ class Pipeline:
         batch_size: documents per model batch in `pipe`.
         stance_model, sentiment_model: folders of other trained models (default: the shipped ones).
         backend: "torch", or "onnx" to run the models through ONNX Runtime (CPU).
-        quantize: int8 dynamic quantization of the models' Linear layers (CPU).
         num_threads: CPU threads for the models (default: the cores available to the process,
             unless OMP_NUM_THREADS or a lower torch.set_num_threads says otherwise).
         max_chars: longer texts are reported as errors, not analysed.
@@ -38,7 +37,7 @@ class Pipeline:
     def __init__(self, targets: Iterable[str | Target] | None = None, stance: bool | str = "auto",
                  sentiment: bool | str = "auto", device: str = "auto", batch_size: int = 16,
                  stance_model: str | None = None, sentiment_model: str | None = None,
-                 backend: str = "torch", quantize: bool = False, num_threads: int | None = None,
+                 backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS):
         self.targets = resolve_targets(targets)
         self.stance = stance
@@ -48,7 +47,6 @@ class Pipeline:
         self.stance_model = stance_model
         self.sentiment_model = sentiment_model
         self.backend = backend
-        self.quantize = quantize
         self.num_threads = num_threads
         self.max_chars = max_chars
         self._stance = self._sentiment = None
@@ -79,7 +77,7 @@ class Pipeline:
         else:
             from stancekit.classify.sentiment import MODEL_NAME, SentimentClassifier as cls
         path = getattr(self, f"{kind}_model") or shipped_model_dir(MODEL_NAME)
-        return cls(PairClassifier.load(path, device=self.device, backend=self.backend, quantize=self.quantize,
+        return cls(PairClassifier.load(path, device=self.device, backend=self.backend,
                                        num_threads=self.num_threads))
 
     # -- analysis -----------------------------------------------------------------------------

@@ -33,7 +33,6 @@ def add_parser(sub) -> None:
     p.add_argument("--no-sentiment", action="store_true", help="skip the sentiment model")
     p.add_argument("--device", default="auto", help="auto (cuda in fp16 if available), cpu or cuda")
     p.add_argument("--backend", default="torch", choices=("torch", "onnx"), help="model runtime on CPU")
-    p.add_argument("--quantize", action="store_true", help="int8 dynamic quantization of the models (CPU)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for the models (default: cores available)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per model batch")
     p.add_argument("--max-chars", type=int, default=MAX_CHARS, help="longer texts are reported, not analysed")
@@ -105,7 +104,7 @@ def run(args) -> int:
         return 2
     nlp = load(args.targets, stance=False if args.no_stance else "auto",
                sentiment=False if args.no_sentiment else "auto", device=args.device, batch_size=args.batch_size,
-               backend=args.backend, quantize=args.quantize, num_threads=args.threads, max_chars=args.max_chars)
+               backend=args.backend, num_threads=args.threads, max_chars=args.max_chars)
     kinds: Counter = Counter()
     n_ok = n_skip = 0
     with open(qpath, "a", encoding="utf-8") as qf, open(epath, "a", encoding="utf-8") as ef:

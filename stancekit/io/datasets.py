@@ -87,7 +87,7 @@ def score_dataset(ds: Any, targets: Iterable[str | Target] | None = None, batch_
         batch_size: rows per `ds.map` batch; all quotes of a batch go through the models together.
         text_column, id_column, date_column, source_column: column names (absent ones are skipped).
         nlp: a `stancekit.Pipeline` to use; otherwise one is built with `stancekit.load(targets, **load_kwargs)`
-            (e.g. `stance=False, sentiment=False, device="cuda", quantize=True`).
+            (e.g. `stance=False, sentiment=False, device="cuda", backend="onnx"`).
 
     Rows that cannot be analysed (empty or non-string text, …) keep their place and get `error`.
     """
@@ -117,6 +117,6 @@ def score_dataset(ds: Any, targets: Iterable[str | Target] | None = None, batch_
         return {k: [r[k] for r in rows] for k in new}
 
     config = [ds._fingerprint, target_ids, [t.proposition for t in nlp.targets], nlp.stance, nlp.sentiment,
-              nlp.stance_model, nlp.sentiment_model, nlp.backend, nlp.quantize, text_column, cols]
+              nlp.stance_model, nlp.sentiment_model, nlp.backend, text_column, cols]
     return ds.map(fn, batched=True, batch_size=batch_size, features=Features({**ds.features, **new}),
                   new_fingerprint=Hasher.hash(repr(config)), desc="stancekit")

@@ -5,9 +5,8 @@ of the base model, so a shipped model is the trained tensors alone (fp16 safeten
 over the base installed from PyPI. The file's sha256 is checked before loading.
 
 Inference runs under `torch.inference_mode`, pairs sorted by length so batches carry little
-padding; on a GPU the network runs in fp16. `load(..., quantize=True)` swaps the Linear layers for
-int8 dynamic-quantized ones, `backend="onnx"` runs an ONNX export through ONNX Runtime (both CPU
-only; see `stancekit.scale.runtime` and benchmarks/RESULTS_throughput.md for what they buy).
+padding; on a GPU the network runs in fp16. `load(..., backend="onnx")` runs an ONNX export through ONNX
+Runtime on CPU (see `stancekit.scale.runtime` and benchmarks/RESULTS_throughput.md).
 """
 from __future__ import annotations
 
@@ -44,7 +43,7 @@ class PairClassifier:
 
     def __init__(self, labels: Sequence[str] = ("favor", "against", "none"), freeze_layers: int = 2,
                  max_length: int = 256, batch_size: int = 32, device: str = "auto",
-                 abstain_below: float = 0.0, backend: str = "torch", quantize: bool = False):
+                 abstain_below: float = 0.0, backend: str = "torch"):
         self.labels = list(labels)
         self.freeze_layers = freeze_layers
         self.max_length = max_length
@@ -52,7 +51,6 @@ class PairClassifier:
         self.device = device
         self.abstain_below = abstain_below
         self.backend = backend
-        self.quantize = quantize
 
     # -- building -------------------------------------------------------------------------------
     def _build(self):
@@ -151,13 +149,12 @@ class PairClassifier:
 
     @classmethod
     def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32, backend: str = "torch",
-             quantize: bool = False, num_threads: int | None = None) -> "PairClassifier":
+             num_threads: int | None = None) -> "PairClassifier":
         """Load a saved model; refuses a weights file whose sha256 differs from config.json's.
 
         Args:
             device: "auto" (cuda if available, in fp16), "cpu" or "cuda".
             backend: "torch", or "onnx" (CPU; exported once, cached in ~/.cache/stancekit).
-            quantize: int8 dynamic quantization of the Linear layers (CPU only).
             num_threads: torch / ONNX Runtime threads (default: the available cores, unless
                 set by OMP_NUM_THREADS or torch.set_num_threads; see `configure_threads`).
         """
@@ -172,7 +169,7 @@ class PairClassifier:
                              "the file is corrupt or was replaced. Re-train or restore it.")
         clf = cls(labels=config["labels"], freeze_layers=config["freeze_layers"],
                   max_length=config["max_length"], batch_size=batch_size, device=device,
-                  abstain_below=config.get("abstain_below", 0.0), backend=backend, quantize=quantize)
+                  abstain_below=config.get("abstain_below", 0.0), backend=backend)
         clf.temperature_ = float(config.get("temperature", 1.0))
         clf.config_ = config
         clf._build()

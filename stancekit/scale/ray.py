@@ -47,7 +47,7 @@ class Scorer:
     Args:
         targets: stance targets (default: the built-ins).
         text_column, id_column, date_column, source_column: input column names (absent ones skipped).
-        **load_kwargs: options of `stancekit.load` (stance=, sentiment=, device=, quantize=, num_threads=, …).
+        **load_kwargs: options of `stancekit.load` (stance=, sentiment=, device=, backend=, num_threads=, …).
     """
 
     def __init__(self, targets: Iterable[str | Target] | None = None, text_column: str = "text",

@@ -1,8 +1,10 @@
-"""How the cross-encoders run: threads, fp16 on GPU, int8 dynamic quantization, ONNX Runtime.
+"""How the cross-encoders run: threads, fp16 on GPU, ONNX Runtime on CPU.
 
-`PairClassifier.load(path, device=..., backend=..., quantize=...)` calls `prepare_for_inference`;
-`stancekit.load(..., backend="onnx", quantize=True)` passes the options down. What each option
-costs and buys on 2 CPU cores is measured in benchmarks/RESULTS_throughput.md.
+`PairClassifier.load(path, device=..., backend=...)` calls `prepare_for_inference`;
+`stancekit.load(..., backend="onnx")` passes the option down. What it costs and buys on 2 CPU
+cores is measured in benchmarks/RESULTS_throughput.md. int8 dynamic quantization (torch and ONNX
+Runtime, per-tensor and per-channel) was measured too and dropped: it cost the stance model 1.4-4
+macro-F1 points, over the 1-point budget.
 
 Example:
     >>> from stancekit.scale.runtime import available_cores
@@ -56,27 +58,20 @@ def configure_threads(num_threads: int | None = None) -> int:
 
 
 def prepare_for_inference(clf: Any, num_threads: int | None = None) -> Any:
-    """Apply a loaded PairClassifier's device / backend / quantize options (in place; returns it)."""
+    """Apply a loaded PairClassifier's device / backend options (in place; returns it)."""
     backend = getattr(clf, "backend", "torch") or "torch"
     if backend not in BACKENDS:
         raise ValueError(f"Unknown backend {backend!r}: use one of {', '.join(BACKENDS)}.")
     on_gpu = str(clf.device_).startswith("cuda")
-    if on_gpu and (backend != "torch" or clf.quantize):
-        raise ValueError("backend='onnx' and quantize=True are CPU options; on a GPU the model runs in fp16 "
-                         "(use device='cpu' to combine them).")
+    if on_gpu and backend != "torch":
+        raise ValueError("backend='onnx' is a CPU option; on a GPU the model runs in torch, in fp16 "
+                         "(use device='cpu' for ONNX Runtime).")
     if on_gpu:
         clf.net_.half()
         return clf
     configure_threads(num_threads)
     if backend == "onnx":
-        clf.session_ = OnnxSession(export_onnx(clf), quantize=clf.quantize)
-    elif clf.quantize:
-        import torch
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch's deprecation notice for quantized tensors
-            q = torch.ao.quantization  # per-channel weights: per-tensor int8 cost the stance model 4 points
-            clf.net_ = q.quantize_dynamic(clf.net_, {torch.nn.Linear: q.per_channel_dynamic_qconfig}, dtype=torch.qint8)
+        clf.session_ = OnnxSession(export_onnx(clf))
     return clf
 
 
@@ -119,15 +114,13 @@ def export_onnx(clf: Any) -> Path:
 class OnnxSession:
     """An ONNX Runtime session over an exported PairNet; `run(encoding)` returns logits (numpy)."""
 
-    def __init__(self, path: str | Path, quantize: bool = False, num_threads: int | None = None):
+    def __init__(self, path: str | Path, num_threads: int | None = None):
         try:
             import onnxruntime as ort
         except ImportError as exc:  # RuntimeError: the pipeline skips a model on ImportError, not on this
             raise RuntimeError("backend='onnx' needs ONNX Runtime: pip install 'stancekit[onnx]'") from exc
 
         path = Path(path)
-        if quantize:
-            path = _quantized(path)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = num_threads or _torch_threads()
         opts.inter_op_num_threads = 1
@@ -144,21 +137,3 @@ def _torch_threads() -> int:
     import torch
 
     return torch.get_num_threads()
-
-
-def _quantized(path: Path) -> Path:
-    out = path.with_name(path.stem + "-int8pc.onnx")
-    if not out.exists():
-        import logging
-
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        tmp = out.with_suffix(f".tmp{os.getpid()}")
-        root, level = logging.getLogger(), logging.getLogger().level
-        root.setLevel(logging.ERROR)  # its "consider pre-processing" advice, logged on the root logger
-        try:
-            quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
-        finally:
-            root.setLevel(level)
-        os.replace(tmp, out)
-    return out
