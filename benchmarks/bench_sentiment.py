@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from stancekit.classify.sentiment import ABSTAIN, SentimentClassifier  # noqa: E402
+from stancekit.models.base import sha256_of  # noqa: E402
 from stancekit.train import sentiment_data as sd  # noqa: E402
 from stancekit.train.sentiment import macro_f1  # noqa: E402
 
@@ -166,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {cfg['temperature']:.3f}, "
         f"abstain below {clf.threshold_:.2f} (toward) / {clf.tone_threshold_:.2f} (tone). Machine: {platform.processor() or platform.machine()}, "
         f"torch {torch.__version__}, {args.threads} thread(s).", "",
+        f"Data: NewsMTSC from `{root}`; domain set `{domain_path.name}` "
+        f"{'sha256 `' + sha256_of(domain_path)[:16] + '…`' if domain_path.exists() else '(absent: its rows are skipped)'} "
+        f"(it grows while the project writes it, so its dev rows may differ from those the model was calibrated on).", "",
         "## Target-dependent sentiment, NewsMTSC test splits", "",
         "| split | system | F1m | accuracy | n |", "|---|---|---:|---:|---:|",
     ]
