@@ -68,14 +68,17 @@ class SentimentClassifier:
         self.abstain_below = abstain_below
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None, device: str = "auto",
-             batch_size: int = 32) -> "SentimentClassifier":
-        """Load the shipped model (models/sentiment-minilm) or the one in `model_dir`."""
+    def load(cls, model_dir: str | Path | None = None, device: str = "auto", batch_size: int = 32,
+             **runtime) -> "SentimentClassifier":
+        """Load the shipped model (models/sentiment-minilm) or the one in `model_dir`.
+
+        `runtime` goes to `PairClassifier.load` (e.g. backend, quantize, num_threads where supported).
+        """
         from stancekit.models.base import shipped_model_dir
         from stancekit.models.pair_classifier import PairClassifier
 
         path = Path(model_dir) if model_dir is not None else shipped_model_dir(MODEL_NAME)
-        return cls(PairClassifier.load(path, device=device, batch_size=batch_size))
+        return cls(PairClassifier.load(path, device=device, batch_size=batch_size, **runtime))
 
     @property
     def threshold_(self) -> float:
