@@ -81,13 +81,18 @@ def names_in(text: str, start: int = 0, end: int | None = None) -> list[Mention]
         if s in covered:
             continue
         name = m.group("name")
-        toks = name.split()
-        while toks and toks[0] in NOT_NAME:  # sentence-initial words glued to a name
-            toks = toks[1:]
-        cand = " ".join(toks)
-        if cand and is_person_name(cand):
-            off = s + name.index(cand)
-            found[off] = Mention(off, off + len(cand), cand, "name", _clean(cand))
+        if "\n" in name:  # a name never runs across a line break
+            continue
+        parts = list(re.finditer(r"\S+", name))
+        k = 0
+        while k < len(parts) and parts[k].group() in NOT_NAME:  # sentence-initial words glued to a name
+            k += 1
+        if k == len(parts):
+            continue
+        off = s + parts[k].start()
+        cand = " ".join(x.group() for x in parts[k:])
+        if is_person_name(cand):
+            found[off] = Mention(off, s + len(name), text[off:s + len(name)], "name", _clean(cand))
     return sorted(found.values(), key=lambda x: x.start)
 
 
@@ -199,18 +204,24 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
         titled = re.search(rf"\b(?:{_TITLE_RE})\.?\s+({FULL_NAME})$", phrase)
         if titled and is_person_name(titled.group(1), titled=True):
             return Mention(s + titled.start(), e, titled.group(), "name", _clean(titled.group(1)))
-        toks = phrase.split()
-        while toks and toks[0] in NOT_NAME:
-            toks = toks[1:]
-        if not toks:
+        parts = list(re.finditer(r"\S+", phrase))
+        k = 0
+        while k < len(parts) and parts[k].group() in NOT_NAME:
+            k += 1
+        if k == len(parts) or "\n" in phrase[parts[k].start():]:
             return None
+        toks = [x.group() for x in parts[k:]]
+        off = s + parts[k].start()
         clean = " ".join(toks)
-        off = s + phrase.index(clean)
         if len(toks) == 1 and clean.lower() in ORG_ALIASES:
-            return Mention(off, e, clean, "org", ORG_ALIASES[clean.lower()])
-        if len(toks) >= 1 and not any(t in NOT_NAME for t in toks):
-            return Mention(off, e, clean, "name", _clean(clean))
+            return Mention(off, e, text_of(phrase, parts[k].start()), "org", ORG_ALIASES[clean.lower()])
+        if not any(t in NOT_NAME for t in toks):
+            return Mention(off, e, text_of(phrase, parts[k].start()), "name", _clean(clean))
     return None
+
+
+def text_of(phrase: str, start: int) -> str:
+    return phrase[start:]
 
 
 def pronouns_in(text: str, start: int, end: int) -> list[Mention]:
