@@ -192,3 +192,18 @@ def test_wire_story_patterns():
         ("Kyiv would consult its partners", "indirect", "Sybiha"),
         ("It's a trap,", "direct", "one Western diplomat"),
     ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr Smith spoke. “This is it. This is fine,” said Caddell.", ("This is it. This is fine,", "direct", "Caddell")),
+    ("Ann Lee spoke. “We will win this election!” Trump said.", ("We will win this election!", "direct", "Trump")),
+    ("Ann Lee spoke. “Will we win?” asked Trump.", ("Will we win?", "direct", "Trump")),
+])
+def test_trailing_attribution_after_sentence_end_inside_quote(text, expected):
+    assert run(text) == [expected]
+
+
+def test_new_sentence_with_its_own_clause_is_not_a_trailing_attribution():
+    got = run("Ann Lee spoke. “We will win.” Trump said that the polls were wrong.")
+    assert ("the polls were wrong", "indirect", "Trump") in got
+    assert all(g[0] != "We will win." or g[2] != "Trump" for g in got)

@@ -13,7 +13,7 @@ CUE_LEMMAS = (
     "respond", "answer", "tweet", "comment", "remark", "observe", "point", "report", "believe", "think",
     "hope", "fear", "accuse", "criticise", "criticize", "praise", "welcome", "describe", "recall", "agree",
     "question", "caution", "signal", "hint", "complain", "boast", "counter", "retort", "mention", "assure",
-    "underline", "underscore", "brand", "label", "rule", "lament", "scoff", "quip", "joke", "sign",
+    "underline", "underscore", "brand", "label", "rule", "lament", "scoff", "quip", "joke", "sign", "ask",
 )
 _IRREGULAR = {
     "say": ("say", "says", "said", "saying"), "tell": ("tell", "tells", "told", "telling"),
@@ -45,7 +45,7 @@ CUE_PARTICLES = {"call": ("for", "on"), "point": ("out",), "rule": ("out",), "si
 WEAK_CUES = frozenset({"believe", "think", "hope", "fear", "agree", "describe", "recall", "question",
                        "welcome", "praise", "criticise", "criticize", "accuse", "report", "mention",
                        "sign", "label", "brand", "post", "answer", "comment", "signal", "observe", "lament",
-                       "promise", "pledge", "vow", "demand", "propose", "respond", "reply", "announce"})
+                       "promise", "pledge", "vow", "demand", "propose", "respond", "reply", "announce", "ask"})
 # Prepositional and nominal cues.
 PHRASE_CUES = ("according to", "in a statement", "in a post", "in an interview", "in a tweet",
                "in remarks", "in a speech", "in a video", "in comments")

@@ -137,8 +137,14 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     speaker = subj or inverted
     anchor = cue.start
     # 1. “…,” he said  /  “…,” said Mr X  /  “…” — Name
-    prev_q = next((q for q in reversed(lay.quotes_between(ss - 1, cue.start))
-                   if q.close_mark != -1 and ss - 1 <= q.close_mark < cue.start), None)
+    # the quote may start in an earlier "sentence" (“A. B,” said X) or end one (“A!” X said.)
+    near = lay.quotes_between(ss - 1, cue.start)
+    inside = lay.quote_at(ss) or lay.quote_at(max(0, ss - 3))
+    if inside is not None and inside not in near:
+        near = [inside] + near
+    prev_q = next((q for q in reversed(near) if q.close_mark != -1 and ss - 3 <= q.close_mark < cue.start
+                   and (q.close_mark >= ss - 1 or _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se))),
+                  None)
     if prev_q and text[ss:prev_q.open_mark].strip() == "" and re.fullmatch(r"[\s,—–-]*", text[prev_q.close_mark + 1:(speaker.start if speaker else cue.start)] if speaker and speaker.start < cue.start else text[prev_q.close_mark + 1:cue.start]):
         if prev_q.start not in used and (speaker or coord):
             c = Candidate(prev_q.start, prev_q.end, "direct", (cue.start, cue.end), speaker, coord, anchor=anchor)
