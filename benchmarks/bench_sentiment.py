@@ -34,6 +34,7 @@ from stancekit.classify.sentiment import ABSTAIN, SentimentClassifier  # noqa: E
 from stancekit.models.base import sha256_of  # noqa: E402
 from stancekit.train import sentiment_data as sd  # noqa: E402
 from stancekit.train.sentiment import macro_f1  # noqa: E402
+from stancekit.evaluate import macro_f1_acceptable  # noqa: E402
 
 PUBLISHED = {"test_rw": {"RoBERTa GRU-TSC (paper)": 83.1, "VADER (paper)": 51.3},
              "test_mt": {"RoBERTa GRU-TSC (paper)": 82.5, "VADER (paper)": 48.1}}
@@ -45,16 +46,8 @@ def log(*a) -> None:
 
 
 # -- scoring ---------------------------------------------------------------------------------------
-def macro_f1_gold(pairs: list[tuple[list[str], str]], labels=sd.LABELS) -> float:
-    """Macro-F1 where each gold is [label, *acceptable]; a prediction in the list is right (score_gold rule)."""
-    f1s = []
-    for lab in labels:
-        tp = sum(1 for g, p in pairs if p == lab and lab in g)
-        fp = sum(1 for g, p in pairs if p == lab and lab not in g)
-        fn = sum(1 for g, p in pairs if g[0] == lab and p not in g)
-        if tp + fp + fn:
-            f1s.append(2 * tp / (2 * tp + fp + fn))
-    return sum(f1s) / len(f1s) if f1s else 0.0
+def macro_f1_gold(pairs, labels=sd.LABELS) -> float:
+    return macro_f1_acceptable(pairs, labels)
 
 
 def acc_gold(pairs) -> float:

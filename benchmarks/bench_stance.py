@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from stancekit.classify.stance import LABELS, StanceClassifier, format_quote, gated_out  # noqa: E402
 from stancekit.targets import BUILTIN_TARGETS, Target  # noqa: E402
 from stancekit.train import stance_data  # noqa: E402
+from stancekit.evaluate import macro_f1_acceptable  # noqa: E402
 
 CONTEXT_CHARS = 400
 PROFILE_THRESHOLD = 0.2  # the rule of stancekit.aggregate.scoring
@@ -41,16 +42,8 @@ TARGETS = list(BUILTIN_TARGETS.values())
 
 
 # -- scoring ---------------------------------------------------------------------------------------
-def macro_f1_gold(pairs: list[tuple[list[str], str]], labels=LABELS) -> float:
-    """Macro-F1 where each gold is a list [label, *acceptable]; a prediction in the list is right."""
-    f1s = []
-    for lab in labels:
-        tp = sum(1 for g, p in pairs if p == lab and lab in g)
-        fp = sum(1 for g, p in pairs if p == lab and lab not in g)
-        fn = sum(1 for g, p in pairs if g[0] == lab and p not in g)
-        if tp + fp + fn:
-            f1s.append(2 * tp / (2 * tp + fp + fn))
-    return sum(f1s) / len(f1s) if f1s else 0.0
+def macro_f1_gold(pairs, labels=LABELS) -> float:
+    return macro_f1_acceptable(pairs, labels)
 
 
 def macro_f1(y_true, y_pred, labels=LABELS) -> float:

@@ -21,6 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The project's gold rule (pairing, name normalisation, speaker test) lives in the package.
+from stancekit.evaluate import match_spans as overlap_match  # noqa: F401
+from stancekit.evaluate import norm as norm_name
+from stancekit.evaluate import speaker_ok  # noqa: F401
+
 # ----------------------------------------------------------------------------- generic helpers
 
 
@@ -32,28 +37,6 @@ def prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def overlap_match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Greedy one-to-one matching: a pair is a candidate when the overlap is at least half of the
-    shorter span; candidates are taken in decreasing order of overlap / longer span (ties: larger
-    gold index, then larger prediction index first — the order of Python's reverse tuple sort, kept
-    so the pairing is identical to the project's scorer)."""
-    cands = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            o = overlap(g, p)
-            short = max(1, min(g[1] - g[0], p[1] - p[0]))
-            if o >= 0.5 * short:
-                cands.append((o / max(g[1] - g[0], p[1] - p[0], 1), i, j))
-    cands.sort(reverse=True)
-    gi, pj, pairs = set(), set(), []
-    for _, i, j in cands:
-        if i not in gi and j not in pj:
-            gi.add(i)
-            pj.add(j)
-            pairs.append((i, j))
-    return pairs
 
 
 def any_overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
@@ -86,21 +69,6 @@ def normalise_span(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 # ----------------------------------------------------------------------------- project gold rule
-
-
-def norm_name(s: str | None) -> str:
-    return " ".join((s or "").lower().replace("’", "'").replace(".", "").split())
-
-
-def speaker_ok(pred: str | None, canon: str, aliases: list[str]) -> bool:
-    """The gold rule: canonical name or a listed surface form (case-insensitive), or the surname
-    of a multi-word canonical name as the predicted name's last word."""
-    p = norm_name(pred)
-    if not p:
-        return False
-    if p in {norm_name(canon)} | {norm_name(a) for a in aliases}:
-        return True
-    return len(canon.split()) > 1 and p.split()[-1] == norm_name(canon).split()[-1]
 
 
 def score_gold_docs(golds: list[dict], preds: dict[str, list[dict]], keep_pairs: bool = False) -> dict:

@@ -64,3 +64,18 @@ def score_quotes(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> di
     return {"span_p": span["p"], "span_r": span["r"], "span_f1": span["f1"], "attribution_p": attr["p"],
             "attribution_r": attr["r"], "attribution_f1": attr["f1"],
             "speaker_acc": attr_tp / span_tp if span_tp else 0.0, "n_gold": n_gold, "n_pred": n_pred}
+
+
+def macro_f1_acceptable(pairs: Sequence[tuple[Sequence[str], str | None]], labels: Sequence[str]) -> float:
+    """Macro-F1 over (gold labels [label, *acceptable], prediction) pairs, as the gold format scores it.
+
+    A prediction among the gold's labels is right; a label with no support and no prediction is skipped.
+    """
+    f1s = []
+    for lab in labels:
+        tp = sum(1 for g, p in pairs if p == lab and lab in g)
+        fp = sum(1 for g, p in pairs if p == lab and lab not in g)
+        fn = sum(1 for g, p in pairs if g[0] == lab and p not in g)
+        if tp + fp + fn:
+            f1s.append(2 * tp / (2 * tp + fp + fn))
+    return sum(f1s) / len(f1s) if f1s else 0.0

@@ -24,12 +24,12 @@ from typing import Sequence
 
 import numpy as np
 
+from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
+
 from stancekit.train import sentiment_data as sd
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "models" / "sentiment-minilm"
-ABSTAIN_GRID = np.round(np.arange(0.34, 0.605, 0.01), 2)
-ABSTAIN_MAX_SHARE = 0.10
 
 log = logging.getLogger("stancekit.train.sentiment")
 
@@ -67,34 +67,6 @@ def scores(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, float]:
     right = sum(t == p for t, p in zip(y_true, y_pred))
     return {"macro_f1": round(macro_f1(y_true, y_pred), 4), "accuracy": round(right / max(1, len(y_true)), 4),
             "n": len(y_true)}
-
-
-def ece(probs: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error of the top class."""
-    conf, pred = probs.max(1), probs.argmax(1)
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            total += m.mean() * abs((pred[m] == y_idx[m]).mean() - conf[m].mean())
-    return float(total)
-
-
-def pick_abstain(probs: np.ndarray, y_idx: np.ndarray) -> float:
-    """Abstain threshold on dev: the largest t in 0.34..0.60 such that the dev pairs whose top
-    probability is under t are right less than half the time, and are at most 10% of dev.
-
-    Below it, a label is more often wrong than right, so "abstain" (with scores kept) is the more
-    useful output. 0.0 (never abstain) when no t qualifies.
-    """
-    conf, right = probs.max(1), probs.argmax(1) == y_idx
-    best = 0.0
-    for t in ABSTAIN_GRID:
-        low = conf < t
-        if low.any() and low.mean() <= ABSTAIN_MAX_SHARE and right[low].mean() < 0.5:
-            best = float(t)
-    return best
 
 
 # -- data -----------------------------------------------------------------------------------------

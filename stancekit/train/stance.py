@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
+
 from stancekit.classify.stance import LABELS
 from stancekit.train import stance_data
 
 DEFAULT_OUT = stance_data.REPO / "models" / "stance-minilm"
-ABSTAIN_GRID = np.round(np.arange(0.34, 0.605, 0.01), 2)
-ABSTAIN_MAX_SHARE = 0.10
 
 log = logging.getLogger("stancekit.train.stance")
 
@@ -57,34 +57,6 @@ def macro_f1(y_true, y_pred, labels=LABELS) -> float:
 
     present = [l for l in labels if l in set(y_true) | set(y_pred)]
     return float(f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0))
-
-
-def ece(probs: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
-    """Expected calibration error of the top class."""
-    conf, pred = probs.max(1), probs.argmax(1)
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        m = (conf > lo) & (conf <= hi)
-        if m.any():
-            total += m.mean() * abs((pred[m] == y_idx[m]).mean() - conf[m].mean())
-    return float(total)
-
-
-def pick_abstain(probs: np.ndarray, y_idx: np.ndarray) -> float:
-    """Abstain threshold on dev: the largest t in 0.34..0.60 such that the dev pairs whose top
-    probability is under t are right less than half the time, and are at most 10% of dev.
-
-    Below it, a label is more often wrong than right, so "abstain" (with scores kept) is the more
-    useful output. 0.0 (never abstain) when no t qualifies.
-    """
-    conf, right = probs.max(1), probs.argmax(1) == y_idx
-    best = 0.0
-    for t in ABSTAIN_GRID:
-        low = conf < t
-        if low.any() and low.mean() <= ABSTAIN_MAX_SHARE and right[low].mean() < 0.5:
-            best = float(t)
-    return best
 
 
 def dev_metrics(probs: np.ndarray, dev, labels: list[str], threshold: float) -> dict:
