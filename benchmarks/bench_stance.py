@@ -1,6 +1,6 @@
 """Benchmark of the stance classifier and its baselines, in one run.
 
-    cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_stance.py > benchmarks/RESULTS_stance.md
+    python benchmarks/bench_stance.py > benchmarks/RESULTS_stance.md     # from the repository root
 
 Evaluations (all systems read the same inputs through the same keyword gate and context rule):
   * seed gold (seeds/*.gold.json): the gold quotes, each with the 400 characters before it as
@@ -160,6 +160,13 @@ class ZeroShot:
 
 
 # -- evaluations -----------------------------------------------------------------------------------
+def _rel(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(REPO))
+    except ValueError:
+        return path
+
+
 def seed_items(paths):
     docs = [json.loads(Path(p).read_text()) for p in paths]
     rows = []
@@ -276,18 +283,28 @@ def main(argv=None) -> int:
         if name.startswith("stance-minilm"):
             table[name]["seed_seconds"] = round(seed_s, 2)
         prof_tables[name] = profiles(rows, preds)
+        if name == "stance-minilm (ours)":
+            seed_preds_ours = preds
         prof_tables[name + " skip"] = profiles(rows, preds, skip_gated=True)
 
     # -- report -----------------------------------------------------------------------------------
     n_req = sum(not r["quote"].get("optional") for r in rows)
     print("# Stance benchmark results\n")
-    print(f"Command: `cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_stance.py` "
+    shown = " ".join(a if not Path(a).is_absolute() else _rel(a) for a in (argv if argv is not None else sys.argv[1:]))
+    print(f"Command (from the repository root): `python benchmarks/bench_stance.py{' ' + shown if shown else ''}` "
           f"(torch threads {args.threads}, CPU). Model: `{Path(args.model).name}`, seed {cfg['seed']}, "
           f"temperature {cfg['temperature']:.3f}, abstain below {cfg['abstain_below']:.2f}.\n")
     print(f"Data: seed gold {len(docs)} document(s), {n_req} required quotes ({len(rows)} with optional); "
           f"ArgQ test {len(test)} arguments / {len(set(test['proposition']))} unseen motions; "
-          f"domain dev {sum(r.get('split') == 'dev' for r in records)} records. Training pairs "
-          f"(model and TF-IDF): {len(train)}.\n")
+          f"domain dev {sum(r.get('split') == 'dev' for r in records)} records. Training pairs rebuilt from the "
+          f"model's recipe settings (TF-IDF is trained on these): {len(train)}.\n")
+    trained = cfg.get("data_sizes", {})
+    drift = {k: (trained[k], v) for k, v in sets["sizes"].items() if k in trained and trained[k] != v}
+    if drift:
+        print("**Data drift:** the rebuilt sets differ from those the model was trained on (config.json "
+              "`data_sizes`, trained -> now): " + ", ".join(f"{k} {a} -> {b}" for k, (a, b) in drift.items())
+              + ". The domain file grew after training: baselines train on records the model never saw, "
+              "and the domain dev split holds records the model's calibration never saw.\n")
     print("## Macro-F1\n")
     print("| system | seed nato_membership | seed peace_talks | domain dev nato_membership | domain dev peace_talks | ArgQ test (favor/against) |")
     print("|---|---|---|---|---|---|")
@@ -305,8 +322,14 @@ def main(argv=None) -> int:
           "(optional ones included, abstentions skipped), favor >= 0.2, against <= -0.2. Column A counts "
           "quotes the keyword gate answered as certain none (weight 1), as stancekit.aggregate does today; "
           "column B leaves them out.\n")
-    print("| actor | target | required | ours A (score) | ours B (score) | TF-IDF + LR A / B | zero-shot A / B |")
-    print("|---|---|---|---|---|---|---|")
+    print("The last column runs the gold quote labels (as certain, one-hot) through the same rule: what a "
+          "perfect quote classifier would give.\n")
+    gold_preds = [{t.id: (r["quote"]["stance"][t.id], np.eye(3)[LABELS.index(r["quote"]["stance"][t.id])])
+                   for t in TARGETS} for r in rows]
+    prof_tables["gold labels"] = profiles(rows, gold_preds)
+    prof_tables["gold labels skip"] = profiles(rows, gold_preds, skip_gated=True)
+    print("| actor | target | required | ours A (score) | ours B (score) | TF-IDF + LR A / B | zero-shot A / B | gold labels A / B (score A) |")
+    print("|---|---|---|---|---|---|---|---|")
     zs_name = next(n for n in systems if n.startswith("zero-shot"))
     ok, ok_b = 0, 0
     cell = lambda name, key: prof_tables[name].get(key, ("none", 0.0))
@@ -315,11 +338,31 @@ def main(argv=None) -> int:
         ok += a[0] == want
         ok_b += b[0] == want
         others = [f"{cell(n, (actor, tid))[0]} / {cell(n + ' skip', (actor, tid))[0]}" for n in ("TF-IDF + LR", zs_name)]
+        g = cell("gold labels", (actor, tid))
+        others.append(f"{g[0]} / {cell('gold labels skip', (actor, tid))[0]} ({g[1]:+.2f})")
         print(f"| {actor} | {tid} | {want} | {a[0]} ({a[1]:+.2f}) | {b[0]} ({b[1]:+.2f}) | " + " | ".join(others) + " |")
     print(f"\nOurs: {ok}/{len(REQUIRED_PROFILES)} required profiles right with A, {ok_b}/{len(REQUIRED_PROFILES)} with B. "
           "All other gold profiles (ours, A):")
     print(", ".join(f"{a}/{t}: {v[0]} ({v[1]:+.2f})" for (a, t), v in sorted(prof_tables["stance-minilm (ours)"].items())
                     if (a, t) not in REQUIRED_PROFILES) + ".\n")
+    print("## Seed gold quotes where ours differs from the gold label\n")
+    print("Gold label first, then `acceptable` labels; `ok` = the prediction is among them (scored as right). "
+          "Scores are P(favor) / P(against) / P(none); (gate) = answered by the keyword gate.\n")
+    print("| speaker | quote (first 150 chars) | target | gold | predicted | scores | counted |")
+    print("|---|---|---|---|---|---|---|")
+    tmap = {t.id: t for t in TARGETS}
+    for r, p in zip(rows, seed_preds_ours):
+        q = r["quote"]
+        for tid, (lab, probs) in p.items():
+            gold = [q["stance"][tid]] + q.get("acceptable", {}).get(tid, [])
+            if lab == gold[0]:
+                continue
+            text = " ".join(q["text"].split())[:150].replace("|", "\\|")
+            gate = " (gate)" if gated_out(tmap[tid], *r["item"]) else ""
+            counted = "optional quote" if q.get("optional") else ("ok" if lab in gold else "wrong")
+            print(f"| {q['speaker']} | {text} | {tid} | {' / '.join(gold)} | {lab}{gate} | "
+                  f"{probs[0]:.2f} / {probs[1]:.2f} / {probs[2]:.2f} | {counted} |")
+    print()
     ours = table["stance-minilm (ours)"]
     print("## Speed\n")
     print(f"- model forward, ArgQ test: {pairs_per_s:.1f} pairs/s ({args.threads} CPU threads, batch 32, length-sorted)")
@@ -331,7 +374,13 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"table": table, "pairs_per_s": pairs_per_s, "profiles": {
             f"{n}|{a}|{t}": v for n in ("stance-minilm (ours)", "stance-minilm (ours) skip")
-            for (a, t), v in prof_tables[n].items()}}, indent=1, default=float))
+            for (a, t), v in prof_tables[n].items()},
+            "seed_quotes_ours": [{"speaker": r["quote"]["speaker"], "text": r["quote"]["text"],
+                                  "optional": bool(r["quote"].get("optional")), "target": tid,
+                                  "gold": [r["quote"]["stance"][tid]] + r["quote"].get("acceptable", {}).get(tid, []),
+                                  "pred": lab, "scores": [round(float(x), 4) for x in probs]}
+                                 for r, p in zip(rows, seed_preds_ours) for tid, (lab, probs) in p.items()]},
+            indent=1, default=float))
     return 0
 
 
