@@ -1,6 +1,7 @@
 """Throughput of the whole pipeline on ~600-word articles, against the bare encoder, in one run.
 
-    cd /work/main && .venv/bin/python benchmarks/throughput.py > benchmarks/RESULTS_throughput.md
+    python benchmarks/throughput.py > benchmarks/RESULTS_throughput.md
+    python benchmarks/throughput.py --device cuda --configs torch --n 2000 --n-process 14   # on a GPU
 
 What it measures, per runtime configuration (each in its own process, so peak RSS is its own):
   * articles/s and quotes/s of `nlp.pipe` (segmentation, both built-in stance targets, quote tone,
@@ -189,7 +190,23 @@ def child(args) -> None:
         return
     import torch
 
-    res = {"config": args.child, "load_s": load_s, "threads": torch.get_num_threads(),
+    parallel = {}
+    if args.n_process > 1:  # the same pipeline in n worker processes (own models each), timed alone
+        par = stancekit.load(device=args.device, batch_size=args.batch_size, stance_model=args.stance_model,
+                             sentiment_model=args.sentiment_model, stance=True, sentiment=True,
+                             n_process=args.n_process, **CONFIGS[args.child])
+        warm = [{"id": f"w{i}", "text": corpora["seed"][i % len(corpora["seed"])]}
+                for i in range(2 * args.n_process * args.batch_size)]
+        list(par.pipe(warm))
+        for name, texts in corpora.items():
+            t0 = time.perf_counter()
+            docs = list(par.pipe([{"id": f"{name}-{i}", "text": t} for i, t in enumerate(texts)], errors=[]))
+            dt = time.perf_counter() - t0
+            parallel[name] = {"articles_per_s": len(texts) / dt, "quotes_per_s": sum(len(d.quotes) for d in docs) / dt,
+                              "seconds": dt, "articles": len(docs)}
+        par.close()
+    res = {"config": args.child, "load_s": load_s, "threads": torch.get_num_threads(), "parallel": parallel,
+           "device_name": torch.cuda.get_device_name() if args.device.startswith("cuda") else cpu_name(),
            "runs": [run_corpus(nlp, name, texts, args.batch_size) for name, texts in corpora.items()]}
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.accuracy:
@@ -223,6 +240,7 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=600, help="words per article (at least)")
     ap.add_argument("--batch-size", type=int, default=16, help="documents per pipeline batch")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--n-process", type=int, default=1, help="segmentation worker processes (Pipeline n_process)")
     ap.add_argument("--threads", type=int, default=None, help="model threads (default: the available cores)")
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS),
                     help="runtime configurations to measure (the first is the reference)")
@@ -242,7 +260,7 @@ def main() -> None:
     for name in args.configs:
         log(f"measuring {name} …")
         cmd = [sys.executable, __file__, "--child", name, "--n", str(args.n), "--words", str(args.words),
-               "--batch-size", str(args.batch_size), "--device", args.device]
+               "--batch-size", str(args.batch_size), "--device", args.device, "--n-process", str(args.n_process)]
         cmd += ["--threads", str(args.threads)] if args.threads else []
         cmd += ["--stance-model", args.stance_model] if args.stance_model else []
         cmd += ["--sentiment-model", args.sentiment_model] if args.sentiment_model else []
@@ -262,8 +280,9 @@ def report(args, results, busy, load_before, load_after, cores) -> None:
     p = print
     cmd = " ".join(["benchmarks/throughput.py"] + sys.argv[1:])
     p("# Throughput: the whole pipeline vs the bare encoder\n")
-    p(f"Command: `cd /work/main && .venv/bin/python {cmd} > benchmarks/RESULTS_throughput.md`\n")
-    p(f"Machine: {cpu_name()}, {cores} cores available, device {args.device}, Python {platform.python_version()}; "
+    p(f"Command: `python {cmd}`\n")
+    p(f"Machine: {cpu_name()}, {cores} cores available, device {args.device} ({results[0].get('device_name')}), "
+      f"segmentation processes {args.n_process}, Python {platform.python_version()}; "
       f"load average {load_before[0]:.1f} at start, {load_after[0]:.1f} at end.")
     if busy:
         p(f"**Other work was running during the measurement** (model trainings: {len(busy)} process(es)), so these "
@@ -282,6 +301,16 @@ def report(args, results, busy, load_before, load_after, cores) -> None:
             p(f"| {r['config']} | {run['corpus']} | {run['words']} | {run['quotes']} | {run['pairs']} | "
               f"{run['articles_per_s']:.2f} | {run['quotes_per_s']:.1f} | {run['t_pipe']:.1f} | {run['t_bare']:.1f} | "
               f"{run['ratio']:.2f} | {r['peak_rss_mb']:.0f} | {r['threads']} |")
+    if any(r.get("parallel") for r in results):
+        p(f"\nThe same pipeline in {args.n_process} worker processes (`stancekit.load(n_process={args.n_process})`, "
+          "each with its own models on the same device; peak RSS above is the parent's):\n")
+        p("| runtime | corpus | articles/s | quotes/s | seconds |")
+        p("|---|---|---:|---:|---:|")
+        for r in results:
+            for corpus, v in r.get("parallel", {}).items():
+                p(f"| {r['config']} ×{args.n_process} | {corpus} | {v['articles_per_s']:.1f} | {v['quotes_per_s']:.0f} | "
+                  f"{v['seconds']:.1f} |")
+        p("")
     failed = {f for r in results for run in r["runs"] for f in run["failed"]}
     if failed:
         n = max(len(run["failed"]) for r in results for run in r["runs"])

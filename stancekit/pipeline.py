@@ -32,13 +32,20 @@ class Pipeline:
         num_threads: CPU threads for the models (default: the cores available to the process,
             unless OMP_NUM_THREADS or a lower torch.set_num_threads says otherwise).
         max_chars: longer texts are reported as errors, not analysed.
+        n_process: worker processes for `pipe`, each running the whole pipeline with its own
+            copy of the models (as spaCy's n_process). On a GPU the pure-Python segmentation
+            limits one process, so several share the card; on CPU each worker gets
+            cores / n_process threads and its own ~0.7 GB. 1 runs in this process.
+        model_batch_size: pairs per forward pass (default 32 on CPU, 256 on a GPU).
     """
 
     def __init__(self, targets: Iterable[str | Target] | None = None, stance: bool | str = "auto",
                  sentiment: bool | str = "auto", device: str = "auto", batch_size: int = 16,
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
-                 max_chars: int = MAX_CHARS):
+                 max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None):
+        if int(n_process) < 1:
+            raise ValueError(f"n_process must be at least 1, got {n_process}")
         self.targets = resolve_targets(targets)
         self.stance = stance
         self.sentiment = sentiment
@@ -49,7 +56,13 @@ class Pipeline:
         self.backend = backend
         self.num_threads = num_threads
         self.max_chars = max_chars
-        self._stance = self._sentiment = None
+        self.n_process = int(n_process)
+        self.model_batch_size = model_batch_size
+        self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
+                            batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,
+                            backend=backend, num_threads=num_threads, max_chars=max_chars,
+                            model_batch_size=model_batch_size)
+        self._stance = self._sentiment = self._pool = None
 
     # -- models, loaded on first use ------------------------------------------------------------
     def _model(self, kind: str):
@@ -76,9 +89,12 @@ class Pipeline:
             from stancekit.classify.stance import MODEL_NAME, StanceClassifier as cls
         else:
             from stancekit.classify.sentiment import MODEL_NAME, SentimentClassifier as cls
+        from stancekit.models.pair_classifier import pick_device
+
         path = getattr(self, f"{kind}_model") or shipped_model_dir(MODEL_NAME)
+        batch = self.model_batch_size or (256 if pick_device(self.device).startswith("cuda") else 32)
         return cls(PairClassifier.load(path, device=self.device, backend=self.backend,
-                                       num_threads=self.num_threads))
+                                       num_threads=self.num_threads, batch_size=batch))
 
     # -- analysis -----------------------------------------------------------------------------
     def __call__(self, text: str, doc_id: str | None = None, date: str | None = None,
@@ -98,6 +114,9 @@ class Pipeline:
         rest is scored; without an `errors` list the first bad row raises ValueError naming it and
         an exception in the pipeline propagates.
         """
+        if self.n_process > 1:
+            yield from self._pipe_parallel(records, errors)
+            return
         batch: list[Document] = []
         for r in iter_records(records, self.max_chars):
             if isinstance(r, RecordError):
@@ -117,6 +136,65 @@ class Pipeline:
                 batch = []
         if batch:
             yield from self._classify_each(batch, errors)
+
+    def _pipe_parallel(self, records, errors: list | None) -> Iterator[Document]:
+        """`pipe` over worker processes: records go out in chunks of `batch_size`, come back in order.
+
+        Rows are read (and duplicate ids caught) here; at most 4 chunks per worker are in flight,
+        so a long stream is never read ahead whole.
+        """
+        import itertools
+        from collections import deque
+
+        def readable():
+            for r in iter_records(records, self.max_chars):
+                if isinstance(r, RecordError):
+                    if errors is None:
+                        raise ValueError(f"record {r.record}: {r.error}")
+                    errors.append(r)
+                else:
+                    yield r
+
+        pool, it, pending = self._workers(), readable(), deque()
+        while True:
+            while len(pending) < 4 * self.n_process:
+                chunk = list(itertools.islice(it, self.batch_size))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_worker_pipe, chunk))
+            if not pending:
+                return
+            docs, errs = pending.popleft().result()
+            if errs and errors is None:
+                raise ValueError(f"record {errs[0].record}: {errs[0].error}")
+            if errors is not None:
+                errors.extend(errs)
+            yield from docs
+
+    def _workers(self):
+        """The worker pool, started on first use and kept for later `pipe` calls (`close()` stops it).
+
+        Workers are spawned, never forked (this process may hold a CUDA context); on CPU each
+        gets an equal share of the cores for its models.
+        """
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            from stancekit.scale.runtime import available_cores
+
+            config = dict(self._config)
+            if config["num_threads"] is None:
+                config["num_threads"] = max(1, available_cores() // self.n_process)
+            self._pool = ProcessPoolExecutor(self.n_process, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker_init, initargs=(config,))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (they also stop when the program ends)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown()
 
     def _classify_each(self, docs: list[Document], errors: list | None) -> list[Document]:
         """Classify a batch; if that raises, classify its documents one by one and report the failures."""
@@ -140,8 +218,7 @@ class Pipeline:
         return out
 
     def _segment(self, r: Record) -> Document:
-        quotes, actors = segment(r.text, r.date)
-        return Document(text=r.text, id=r.id, date=r.date, source=r.source, quotes=quotes, actors=actors)
+        return segment_record(r)
 
     def _classify(self, docs: list[Document]) -> list[Document]:
         quotes: list[tuple[Document, Quote]] = [(d, q) for d in docs for q in d.quotes]
@@ -167,6 +244,26 @@ class Pipeline:
             for d in docs:
                 d.profiles = document_profiles(d, [t.id for t in self.targets])
         return docs
+
+
+def segment_record(r: Record) -> Document:
+    quotes, actors = segment(r.text, r.date)
+    return Document(text=r.text, id=r.id, date=r.date, source=r.source, quotes=quotes, actors=actors)
+
+
+_WORKER: "Pipeline | None" = None
+
+
+def _worker_init(config: dict) -> None:
+    global _WORKER
+    _WORKER = Pipeline(**config)
+    _WORKER._model("stance")  # load now, so no chunk waits on a model load
+    _WORKER._model("sentiment")
+
+
+def _worker_pipe(chunk: list[Record]) -> tuple[list[Document], list[RecordError]]:
+    errs: list[RecordError] = []
+    return list(_WORKER.pipe(chunk, errors=errs)), errs
 
 
 def failed(doc_id: str | None, exc: BaseException, step: str) -> RecordError:

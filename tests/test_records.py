@@ -4,6 +4,7 @@ import csv
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -139,3 +140,46 @@ def test_arbitrary_csv_bytes_never_crash(tmp_path, data):
                       max_size=10))
 def test_any_python_rows_are_each_accounted(table):
     _check(list(iter_records(table)), len(table))
+
+
+def test_parallel_segmentation_matches_serial_and_reports_the_same_errors():
+    """n_process > 1 gives the same documents, in the same order, and the same error entries."""
+    import stancekit
+
+    seed = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    records = [{"id": f"d{i}", "text": text[i * 300:] or "x"} for i in range(5)]
+    records.insert(2, {"id": "bad", "text": ""})
+    records.append({"id": 7})
+    runs = []
+    for n in (1, 2):
+        errors: list = []
+        nlp = stancekit.load(stance=False, sentiment=False, n_process=n, batch_size=2)
+        docs = [d.to_dict() for d in nlp.pipe(records, errors=errors)]
+        runs.append((docs, [(e.record, e.kind) for e in errors]))
+    assert runs[0] == runs[1]
+    assert len(runs[0][0]) == 5 and len(runs[0][1]) == 2
+    with pytest.raises(ValueError, match="n_process"):
+        stancekit.load(n_process=0)
+
+
+@pytest.mark.slow
+def test_parallel_workers_run_the_models_too():
+    """Workers load their own models: same labels as one process, scores within float noise."""
+    import stancekit
+
+    seed = sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    records = [{"id": f"d{i}", "text": text[i * 900:]} for i in range(3)]
+    one = list(stancekit.load(device="cpu").pipe(records))
+    nlp = stancekit.load(device="cpu", n_process=2, batch_size=1)
+    two = list(nlp.pipe(records))
+    nlp.close()
+    assert [d.id for d in two] == ["d0", "d1", "d2"]
+    for a, b in zip(one, two):
+        assert [q.text for q in a.quotes] == [q.text for q in b.quotes]
+        for qa, qb in zip(a.quotes, b.quotes):
+            assert {k: v.label for k, v in qa.stance.items()} == {k: v.label for k, v in qb.stance.items()}
+            for k in qa.stance:
+                assert qa.stance[k].scores == pytest.approx(qb.stance[k].scores, abs=1e-3)
+            assert qa.sentiment.label == qb.sentiment.label

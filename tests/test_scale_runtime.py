@@ -78,21 +78,22 @@ def test_load_passes_runtime_options_to_the_models(monkeypatch, tmp_path):
                          backend="onnx", num_threads=1)
     doc = nlp("“Ukraine must join NATO,” Mr Smith said.")
     assert doc.quotes[0].stance["nato_membership"].label == "none"
-    assert seen == [(str(tmp_path), {"device": "cpu", "backend": "onnx", "num_threads": 1})]
+    assert seen == [(str(tmp_path), {"device": "cpu", "backend": "onnx", "num_threads": 1, "batch_size": 32})]
 
 
 @pytest.mark.slow
-def test_onnx_agrees_with_torch(tmp_path, monkeypatch, torch_threads):
+@pytest.mark.parametrize("pooling", ["mean", "mean+mark"])
+def test_onnx_agrees_with_torch(tmp_path, monkeypatch, torch_threads, pooling):
     """A randomly initialised head over the real base encoder: same inputs, two runtimes."""
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
     from stancekit.models.pair_classifier import PairClassifier
 
     monkeypatch.setenv("STANCEKIT_CACHE", str(tmp_path / "cache"))
-    path = PairClassifier(device="cpu")._build().save(tmp_path / "m")
+    path = PairClassifier(device="cpu", pooling=pooling)._build().save(tmp_path / "m")
     a = ["Ukraine should become a member of NATO."] * 6
-    b = ["Its rightful place is in the alliance.", "We reject any talk of membership.", "The weather was fine.",
-         "Talks", "A much longer quote about the summit, the allies and what the alliance promised in 2008.", "No."]
+    b = ["Its rightful place is in the <t> alliance </t>.", "We reject any talk of membership.", "The weather was fine.",
+         "Talks", "A much longer quote about the summit, the <t> allies </t> and what the alliance promised.", "No."]
     ref = PairClassifier.load(path, device="cpu").predict_proba(a, b)
     onnx = PairClassifier.load(path, device="cpu", backend="onnx")
     assert np.abs(onnx.predict_proba(a, b) - ref).max() < 1e-4

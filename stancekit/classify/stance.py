@@ -42,7 +42,7 @@ CONTEXT_CHARS = 400
 
 _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _TRAIL = " \t\n\r\"'“”‘’«»:—–-("
-_DROP_MARKS = str.maketrans("", "", "“”\"«»")
+_DROP_MARKS = re.compile("[“”\"«»]")
 _WORD = re.compile(r"[A-Za-z’']+")
 
 
@@ -61,7 +61,7 @@ def context_sentence(context: str) -> str:
     start = ends[-2] if len(ends) > 1 else 0
     if len(ends) == 1 and len(tail) >= CONTEXT_CHARS:
         return ""  # the sentence is cut at the window's start
-    sent = tail[start:ends[-1]].translate(_DROP_MARKS)
+    sent = _DROP_MARKS.sub("", tail[start:ends[-1]])
     return " ".join(sent.split()).strip(_TRAIL.replace(":", ""))
 
 
@@ -81,8 +81,11 @@ def format_quote(quote: str, context: str = "") -> str:
     >>> format_quote("We will keep supporting Ukraine for as long as it takes.", "Something else.")
     'We will keep supporting Ukraine for as long as it takes.'
     """
+    return _with_context(quote, context_sentence(context))
+
+
+def _with_context(quote: str, ctx: str) -> str:
     quote = " ".join(quote.split())
-    ctx = context_sentence(context)
     return f"{ctx} {quote}" if ctx and needs_context(quote) else quote
 
 
@@ -150,13 +153,13 @@ class StanceClassifier:
         out: list[dict[str, Label]] = [{} for _ in items]
         props, texts, slots = [], [], []
         for i, (quote, context) in enumerate(items):
-            context = context or ""
-            text = None
+            ctx = context_sentence(context or "")  # once per quote, not per target
+            probe, text = f"{quote} {ctx}", None
             for t in targets:
-                if gated_out(t, quote, context):
+                if t.keywords and not t.mentioned_in(probe):  # = gated_out(t, quote, context)
                     out[i][t.id] = certain_none()
                     continue
-                text = text or format_quote(quote, context)
+                text = text or _with_context(quote, ctx)
                 props.append(t.proposition)
                 texts.append(text)
                 slots.append((i, t.id))

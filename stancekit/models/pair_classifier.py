@@ -4,6 +4,11 @@ Only the top encoder layers and the head are trained; the embeddings and bottom 
 of the base model, so a shipped model is the trained tensors alone (fp16 safetensors, ~14 MB) laid
 over the base installed from PyPI. The file's sha256 is checked before loading.
 
+`pooling="mean+mark"` adds a second feature: the mean of the tokens between `<t>` and `</t>`
+markers in the second text (the mention whose sentiment is asked), concatenated to the mean over
+the pair; without markers in a pair it falls back to the plain mean. Target-dependent sentiment
+needs to know which tokens are the target; a mean over the whole pair blurs it.
+
 Inference runs under `torch.inference_mode`, pairs sorted by length so batches carry little
 padding; on a GPU the network runs in fp16. `load(..., backend="onnx")` runs an ONNX export through ONNX
 Runtime on CPU (see `stancekit.scale.runtime` and benchmarks/RESULTS_throughput.md).
@@ -43,7 +48,10 @@ class PairClassifier:
 
     def __init__(self, labels: Sequence[str] = ("favor", "against", "none"), freeze_layers: int = 2,
                  max_length: int = 256, batch_size: int = 32, device: str = "auto",
-                 abstain_below: float = 0.0, backend: str = "torch"):
+                 abstain_below: float = 0.0, backend: str = "torch", pooling: str = "mean"):
+        if pooling not in POOLINGS:
+            raise ValueError(f"Unknown pooling {pooling!r}: use one of {', '.join(POOLINGS)}.")
+        self.pooling = pooling
         self.labels = list(labels)
         self.freeze_layers = freeze_layers
         self.max_length = max_length
@@ -61,14 +69,16 @@ class PairClassifier:
         base = base_model_path()
         self.tokenizer_ = AutoTokenizer.from_pretrained(base, local_files_only=True)
         encoder = AutoModel.from_pretrained(base, local_files_only=True)
-        self.net_ = _PairNet(encoder, len(self.labels))
+        marks = self.tokenizer_.convert_tokens_to_ids(list(MARK_TOKENS))
+        with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed,
+            torch.manual_seed(0)                # so runs that differ in seed can be averaged (soup)
+            self.net_ = _PairNet(encoder, len(self.labels), self.pooling, marks)
         for name, p in self.net_.named_parameters():
             p.requires_grad = self._is_trainable(name)
         self.device_ = pick_device(self.device)
         self.net_.to(self.device_)
         if not hasattr(self, "temperature_"):
             self.temperature_ = 1.0
-        torch.manual_seed(0)
         return self
 
     def _is_trainable(self, name: str) -> bool:
@@ -90,7 +100,12 @@ class PairClassifier:
                                padding=True, return_tensors="pt")
 
     def logits(self, a: Sequence[str], b: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        """Raw logits, batched by length (sorted) so padding is small; input order is kept."""
+        """Raw logits; input order is kept.
+
+        All pairs are tokenized in one call (the tokenizer runs it on all cores), then cut into
+        batches of similar token length so padding is small. On a GPU the batches are queued
+        without waiting and the logits come back in one copy.
+        """
         torch = _torch()
         self._check_fitted()
         if len(a) != len(b):
@@ -100,21 +115,36 @@ class PairClassifier:
         if n == 0:
             return out
         bs = batch_size or self.batch_size
-        order = sorted(range(n), key=lambda i: len(a[i]) + len(b[i]))
+        enc = self.tokenizer_(list(a), list(b), truncation="only_second", max_length=self.max_length)
+        names = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        lengths = [len(x) for x in enc["input_ids"]]
+        order = sorted(range(n), key=lengths.__getitem__)
+        batches = [order[s:s + bs] for s in range(0, n, bs)]
+        pad = {"input_ids": self.tokenizer_.pad_token_id or 0, "attention_mask": 0, "token_type_ids": 0}
+
+        def padded(idx):
+            width = max(lengths[i] for i in idx)
+            arrays = {}
+            for k in names:
+                arr = np.full((len(idx), width), pad[k], dtype=np.int64)
+                for row, i in enumerate(idx):
+                    arr[row, :lengths[i]] = enc[k][i]
+                arrays[k] = arr
+            return arrays
+
         session = getattr(self, "session_", None)
         if session is not None:  # ONNX Runtime
-            for s in range(0, n, bs):
-                idx = order[s:s + bs]
-                enc = self.tokenizer_([a[i] for i in idx], [b[i] for i in idx], truncation="only_second",
-                                      max_length=self.max_length, padding=True, return_tensors="np")
-                out[idx] = session.run(enc)
+            for idx in batches:
+                out[idx] = session.run(padded(idx))
             return out
         self.net_.eval()
+        results = []
         with torch.inference_mode():
-            for s in range(0, n, bs):
-                idx = order[s:s + bs]
-                enc = self.encode_batch([a[i] for i in idx], [b[i] for i in idx]).to(self.device_)
-                out[idx] = self.net_(**enc).float().cpu().numpy()
+            for idx in batches:
+                feed = {k: torch.from_numpy(v).to(self.device_, non_blocking=True) for k, v in padded(idx).items()}
+                results.append(self.net_(**feed).float())
+            logits = torch.cat(results).cpu().numpy()
+        out[np.concatenate([np.asarray(i) for i in batches])] = logits
         return out
 
     def predict_proba(self, a: Sequence[str], b: Sequence[str], batch_size: int | None = None) -> np.ndarray:
@@ -140,7 +170,7 @@ class PairClassifier:
         os.replace(tmp, path / "model.safetensors")
         config = {
             "base": BASE_MODEL_NAME, "labels": self.labels, "freeze_layers": self.freeze_layers,
-            "max_length": self.max_length, "temperature": float(self.temperature_),
+            "max_length": self.max_length, "pooling": self.pooling, "temperature": float(self.temperature_),
             "abstain_below": float(self.abstain_below),
             "sha256": sha256_of(path / "model.safetensors"), **card,
         }
@@ -169,7 +199,8 @@ class PairClassifier:
                              "the file is corrupt or was replaced. Re-train or restore it.")
         clf = cls(labels=config["labels"], freeze_layers=config["freeze_layers"],
                   max_length=config["max_length"], batch_size=batch_size, device=device,
-                  abstain_below=config.get("abstain_below", 0.0), backend=backend)
+                  abstain_below=config.get("abstain_below", 0.0), backend=backend,
+                  pooling=config.get("pooling", "mean"))
         clf.temperature_ = float(config.get("temperature", 1.0))
         clf.config_ = config
         clf._build()
@@ -191,22 +222,50 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _PairNet(encoder, n_labels: int):
-    """Encoder + mean pooling + linear head (the pooling all-MiniLM-L6-v2 was trained with)."""
+POOLINGS = ("mean", "mean+mark")
+MARK_TOKENS = ("<", "t", ">", "/")
+"""Word pieces of the `<t> … </t>` mention markers (`stancekit.train.sentiment_data.mark`)."""
+
+
+def mark_mask(input_ids, ids: Sequence[int]):
+    """1 for the tokens strictly between a `< t >` and the next `< / t >` in each row, else 0."""
     torch = _torch()
+    lt, t, gt, slash = ids
+
+    def shift(k: int):  # shift(k)[:, i] == input_ids[:, i - k] (-1 off the edge)
+        pad = torch.full_like(input_ids[:, :abs(k)], -1)
+        if k > 0:
+            return torch.cat([pad, input_ids[:, :-k]], dim=1)
+        return torch.cat([input_ids[:, -k:], pad], dim=1)
+
+    opened = (shift(2) == lt) & (shift(1) == t) & (input_ids == gt)
+    closing = (input_ids == lt) & (shift(-1) == slash) & (shift(-2) == t) & (shift(-3) == gt)
+    opened, closing = opened.long(), closing.long()
+    return ((opened.cumsum(1) - opened - closing.cumsum(1)) > 0).long()
+
+
+def _PairNet(encoder, n_labels: int, pooling: str = "mean", mark_ids: Sequence[int] = ()):
+    """Encoder + mean pooling (the pooling all-MiniLM-L6-v2 was trained with) [+ mention pooling] + linear head."""
+    torch = _torch()
+    width = encoder.config.hidden_size * (2 if pooling == "mean+mark" else 1)
 
     class PairNet(torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
+            self.head = torch.nn.Linear(width, n_labels)
 
         def forward(self, input_ids, attention_mask, token_type_ids=None):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            if pooling == "mean+mark":
+                inside = (mark_mask(input_ids, mark_ids) * attention_mask).unsqueeze(-1).to(hidden.dtype)
+                count = inside.sum(1)
+                marked = (hidden * inside).sum(1) / count.clamp(min=1.0)
+                pooled = torch.cat([pooled, torch.where(count > 0, marked, pooled)], dim=1)
             return self.head(self.dropout(pooled))
 
     return PairNet()

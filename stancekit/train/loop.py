@@ -96,3 +96,11 @@ def fit_temperature(logits: np.ndarray, y_idx: np.ndarray) -> float:
         if nll < best_nll:
             best_t, best_nll = float(t), float(nll)
     return best_t
+
+
+def trained_on(clf) -> str:
+    """The device a classifier was trained on, for its card ("cpu" or the GPU's name)."""
+    import torch
+
+    device = str(getattr(clf, "device_", "cpu"))
+    return torch.cuda.get_device_name(device) if device.startswith("cuda") else "cpu"

@@ -27,6 +27,7 @@ import numpy as np
 from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
 
 from stancekit.train import sentiment_data as sd
+from stancekit.train.loop import trained_on
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "models" / "sentiment-minilm"
@@ -45,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--batch-size", type=int, default=16)
     a("--max-length", type=int, default=128)
     a("--freeze-layers", type=int, default=1)
+    a("--pooling", default="mean", choices=["mean", "mean+mark"],
+      help="mean over the pair, or that plus the mean over the marked mention's tokens")
     a("--seed", type=int, default=13)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train targets (smoke runs)")
@@ -171,12 +174,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         a, b, y = sets["train"]
         clf = PairClassifier(labels=list(sd.LABELS), freeze_layers=args.freeze_layers,
-                             max_length=args.max_length, batch_size=32)
+                             max_length=args.max_length, batch_size=32, pooling=args.pooling)
         train_pairs(clf, a, b, y, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                     max_length=args.max_length, seed=args.seed)
         log.info("fine-tuned in %.0f s", clf.train_seconds_)
         hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                               "tone_upsample", "limit", "threads")}
+                                               "pooling", "tone_upsample", "limit", "threads")}
         card = {
             "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": sys.argv[1:], "seed": args.seed,
             "input_format": {"toward": f"(mention, sentence with the mention wrapped in '{sd.MARK_OPEN.strip()} "
@@ -187,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
             "data_files": data_files(args.data, args.domain),
             **calibrate(clf, sets["dev"], args.abstain),
             "train_seconds": round(clf.train_seconds_, 1), "total_seconds": round(time.time() - t0, 1),
-            "torch": torch.__version__,
+            "torch": torch.__version__, "device": trained_on(clf),
         }
     path = clf.save(args.out, **card)
     log.info("saved %s (T=%.3f, abstain_below=%.2f, tone_abstain_below=%.2f) dev %s", path, clf.temperature_,

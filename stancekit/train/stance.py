@@ -23,6 +23,7 @@ from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-expo
 
 from stancekit.classify.stance import LABELS
 from stancekit.train import stance_data
+from stancekit.train.loop import trained_on
 
 DEFAULT_OUT = stance_data.REPO / "models" / "stance-minilm"
 
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         "abstain_rule": pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ") if args.abstain is None
         else f"fixed --abstain {args.abstain}",
         "train_seconds": round(clf.train_seconds_, 1), "total_seconds": round(time.time() - t0, 1),
-        "torch": torch.__version__,
+        "torch": torch.__version__, "device": trained_on(clf),
     }
     path = clf.save(args.out, **card)
     log.info("saved %s (T=%.3f, abstain_below=%.2f) dev %s", path, clf.temperature_, clf.abstain_below,
