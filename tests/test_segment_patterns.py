@@ -207,3 +207,15 @@ def test_new_sentence_with_its_own_clause_is_not_a_trailing_attribution():
     got = run("Ann Lee spoke. “We will win.” Trump said that the polls were wrong.")
     assert ("the polls were wrong", "indirect", "Trump") in got
     assert all(g[0] != "We will win." or g[2] != "Trump" for g in got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("''We should throw as many monkey wrenches into the works as possible,'' Mr. Castañeda said.",
+     [("We should throw as many monkey wrenches into the works as possible,", "direct", "Castañeda")]),
+    ("Liz Wahl quit. ''I cannot be part of it,'' Ms. Wahl told the RT America audience.",
+     [("I cannot be part of it,", "direct", "Liz Wahl")]),
+    ("Mr. Trump said: ''Of course, I pay federal taxes.''",
+     [("Of course, I pay federal taxes.", "direct", "Trump")]),
+])
+def test_nyt_doubled_apostrophes_are_quote_marks(text, expected):
+    assert run(text) == expected

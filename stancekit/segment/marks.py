@@ -5,6 +5,7 @@ quotation mark, continues the same quote (the newspaper convention for multi-par
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DOUBLE_OPEN = "“„«\""
@@ -86,6 +87,21 @@ def quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[Quoted]:
     if pending is not None and paras:
         out.append(Quoted(pending + 1, paras[-1][1], True, False, pending, -1))
     return out
+
+
+_NYT_OPEN = re.compile(r"(?<![^\s(\[—–:;/-])''(?=[^\s'])")
+_NYT_CLOSE = re.compile(r"(?<=[^\s'])''(?![\w'])")
+
+
+def nyt_marks(text: str) -> str:
+    """The same text with NYT doubled apostrophes (''…'') turned into straight double marks.
+
+    The length and all other offsets are kept: an opening `''` becomes ` "`, a closing one `" `.
+    """
+    if "''" not in text:
+        return text
+    text = _NYT_OPEN.sub(' "', text)
+    return _NYT_CLOSE.sub('" ', text)
 
 
 def _prev_para_end(text: str, ps: int) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from stancekit.segment.candidates import Candidate
 from stancekit.segment.cues import Cue, clause_after, clause_end, find_cues, subject_after, subject_before
-from stancekit.segment.marks import DOUBLE_OPEN, Quoted, quoted_spans, single_quoted
+from stancekit.segment.marks import DOUBLE_OPEN, Quoted, nyt_marks, quoted_spans, single_quoted
 from stancekit.segment.mentions import np_at_end, np_at_start
 from stancekit.segment.text import is_markup_line, paragraphs, sentences
 
@@ -78,6 +78,7 @@ def _sentence_subject(text: str, ss: int, cue_start: int):
 
 def extract(text: str) -> tuple[Layout, list[Candidate]]:
     """All quote candidates of a text, in text order."""
+    text = nyt_marks(text)  # same offsets; ''…'' read as double marks
     lay = Layout(text)
     blocked = lambda pos: lay.quote_at(pos) is not None  # noqa: E731
     out: list[Candidate] = []
