@@ -5,7 +5,7 @@ DNA statements, and the `stancekit profile` command path (read quotes.jsonl, agg
 and Parquet) in-process and as a fresh interpreter. Names are spelled in varying forms ("Olek
 Varenko", "Mr Varenko", "Varenko") so the timing includes cross-document actor resolution.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_profile.py [--quotes 10000] [--report out.html]
+    python benchmarks/bench_profile.py [--quotes 10000] [--report out.html]
 """
 from __future__ import annotations
 

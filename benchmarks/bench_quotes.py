@@ -1,12 +1,12 @@
 """Benchmark of quote segmentation and speaker attribution (`stancekit.segment.segment`), in one run.
 
-    cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_quotes.py [EXTRA_GOLD.jsonl ...]
+    python benchmarks/bench_quotes.py [EXTRA_GOLD.jsonl ...]
 
 1. Project gold (`--gold`, default seeds/*.gold.json, plus any gold .jsonl/.gold.json given as
    arguments): quote span P/R/F1 by the project's rule (overlap >= half of the shorter span, greedy
    one-to-one, optional quotes neither required nor penalised), exact and normalised-exact span
    F1, speaker accuracy on matched quotes, end-to-end attribution P/R/F1. The same predictions are
-   written as JSONL and scored by /work/shared/tools/score_gold.py in a subprocess; both are printed
+   written as JSONL and scored by ../shared/tools/score_gold.py in a subprocess; both are printed
    and must agree (exit status 1 otherwise). Our own scoring lives in benchmarks/quote_scoring.py.
 2. PolNeAR (`--split dev test`; one annotation per article: the first annotator id in sorted
    order): content exact / normalised-exact / overlap P/R/F1, source and cue span F1 (exact,
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     emit("# Quote segmentation benchmark")
     emit("")
     argv_s = " ".join(argv if argv is not None else sys.argv[1:])
-    emit(f"Command: `cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_quotes.py{(' ' + argv_s) if argv_s else ''}`  ")
+    emit(f"Command: `python benchmarks/bench_quotes.py{(' ' + argv_s) if argv_s else ''}`  ")
     emit(f"Code: {git_state()}; run {time.strftime('%Y-%m-%d %H:%M')}; baseline: {baseline.name} "
          f"(spaCy model {baseline.model})" + (f"; note: {base_note}" if base_note else "") + "  ")
     emit("stancekit's extractor is rule-based and has never been trained or tuned on PolNeAR.")
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     # ---------------------------------------------------------------- 1. project gold
     emit("## 1. Project gold (" + ", ".join(p.name for p in gold_paths) + ")")
     emit("")
-    emit("Rule of /work/shared/tools/score_gold.py: overlap >= half of the shorter span, greedy one-to-one; "
+    emit("Rule of ../shared/tools/score_gold.py: overlap >= half of the shorter span, greedy one-to-one; "
          "optional gold quotes neither required nor penalised. Exact = identical offsets (same pairing); "
          "norm-exact = identical after stripping quote marks, trailing punctuation and a leading \"that \". "
          "The last columns are score_gold.py's own output for the same predictions (run in a subprocess).")

@@ -1,6 +1,6 @@
 """Benchmark of the sentiment model and its baselines, in one run.
 
-    cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_sentiment.py > benchmarks/RESULTS_sentiment.md
+    python benchmarks/bench_sentiment.py > benchmarks/RESULTS_sentiment.md
 
 Evaluations:
   * NewsMTSC test-rw and test-mt (the paper's test parts, `splits/newsmtsc-{rw,mt}/test.jsonl`):
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import re
 import sys
@@ -77,6 +78,14 @@ def seed_quotes(seed_dir: Path) -> list[tuple[str, list[str]]]:
             if not q.get("optional"):
                 out.append((q["text"], [q["sentiment"]] + q.get("acceptable", {}).get("sentiment", [])))
     return out
+
+
+def shown(path: Path) -> str:
+    """A data path as the reader would type it: relative to the repository when it is near it."""
+    try:
+        return os.path.relpath(Path(path).resolve(), REPO)
+    except ValueError:
+        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # report --------------------------------------------------------------------------------------
     cfg = model.config_
-    cmd = "cd /work/main && PYTHONPATH=. .venv/bin/python benchmarks/bench_sentiment.py > benchmarks/RESULTS_sentiment.md"
+    cmd = " ".join(["python benchmarks/bench_sentiment.py", *sys.argv[1:], "> benchmarks/RESULTS_sentiment.md"])
     out = [
         "# Sentiment benchmark (models/sentiment-minilm)", "",
         f"Command: `{cmd}`", "",
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {cfg['temperature']:.3f}, "
         f"abstain below {clf.threshold_:.2f} (toward) / {clf.tone_threshold_:.2f} (tone). Machine: {platform.processor() or platform.machine()}, "
         f"torch {torch.__version__}, {args.threads} thread(s).", "",
-        f"Data: NewsMTSC from `{root}`; domain set `{domain_path.name}` "
+        f"Data: NewsMTSC from `{shown(root)}`; domain set `{domain_path.name}` "
         f"{'sha256 `' + sha256_of(domain_path)[:16] + '…`' if domain_path.exists() else '(absent: its rows are skipped)'} "
         f"(it grows while the project writes it, so its dev rows may differ from those the model was calibrated on).", "",
         "## Target-dependent sentiment, NewsMTSC test splits", "",

@@ -2,7 +2,7 @@
 
 Two evaluation schemes:
 
-* **Project gold** (`seeds/*.gold.json`, `.jsonl`; see /work/shared/GOLD_FORMAT.md): the rule of the
+* **Project gold** (`seeds/*.gold.json`, `.jsonl`; see ../shared/GOLD_FORMAT.md): the rule of the
   project's gold scorer, re-implemented here (the benchmark must not import it): a predicted quote
   matches a gold quote when their spans overlap by at least half of the shorter span, greedy
   one-to-one by overlap ratio; `optional` gold quotes count neither as misses nor, when matched, as

@@ -156,7 +156,7 @@ def test_merge_keeps_quotes_with_their_own_later_cue_apart():
 SCORER = ROOT.parent / "shared" / "tools" / "score_gold.py"
 
 
-@pytest.mark.skipif(not SCORER.exists(), reason="needs /work/shared/tools/score_gold.py")
+@pytest.mark.skipif(not SCORER.exists(), reason="needs ../shared/tools/score_gold.py")
 def test_agrees_with_the_project_scorer_on_a_toy_document(tmp_path):
     import json
     import subprocess

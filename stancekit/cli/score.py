@@ -35,6 +35,8 @@ def add_parser(sub) -> None:
     p.add_argument("--backend", default="torch", choices=("torch", "onnx"), help="model runtime on CPU")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for the models (default: cores available)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per model batch")
+    p.add_argument("--n-process", type=int, default=1,
+                   help="worker processes, each running the whole pipeline (on a GPU: ~1 per CPU core)")
     p.add_argument("--max-chars", type=int, default=MAX_CHARS, help="longer texts are reported, not analysed")
     p.add_argument("--restart", action="store_true", help="ignore earlier output in OUT and start over")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -104,7 +106,8 @@ def run(args) -> int:
         return 2
     nlp = load(args.targets, stance=False if args.no_stance else "auto",
                sentiment=False if args.no_sentiment else "auto", device=args.device, batch_size=args.batch_size,
-               backend=args.backend, num_threads=args.threads, max_chars=args.max_chars)
+               backend=args.backend, num_threads=args.threads, max_chars=args.max_chars,
+               n_process=args.n_process)
     kinds: Counter = Counter()
     n_ok = n_skip = 0
     with open(qpath, "a", encoding="utf-8") as qf, open(epath, "a", encoding="utf-8") as ef:

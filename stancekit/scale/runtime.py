@@ -71,7 +71,12 @@ def prepare_for_inference(clf: Any, num_threads: int | None = None) -> Any:
         return clf
     configure_threads(num_threads)
     if backend == "onnx":
-        clf.session_ = OnnxSession(export_onnx(clf))
+        path = export_onnx(clf)
+        clf.net_.to("meta")  # the torch weights are not used any more: free them before ORT loads its copy
+        import gc
+
+        gc.collect()
+        clf.session_ = OnnxSession(path)
     return clf
 
 
