@@ -219,3 +219,13 @@ def test_new_sentence_with_its_own_clause_is_not_a_trailing_attribution():
 ])
 def test_nyt_doubled_apostrophes_are_quote_marks(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("“The most unqualified child to ever run for president.” ― Francisco Herrero",
+     [("The most unqualified child to ever run for president.", "direct", "Francisco Herrero")]),
+    ("“Trump is a fraud.” ―Ana Navarro, a Republican strategist",
+     [("Trump is a fraud.", "direct", "Ana Navarro")]),
+])
+def test_horizontal_bar_dash_attribution(text, expected):
+    assert run(text) == expected

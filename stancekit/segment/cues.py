@@ -23,7 +23,7 @@ _CLAUSE_END = re.compile(
     r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
-    r"|;|\s[—–]\s|\s-\s")
+    r"|;|\s[—–―]\s|\s-\s")
 _PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
 _ASIDE = re.compile(r",\s+(?:[^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
 _PASSIVE = frozenset("is was were are be been being".split())

@@ -32,7 +32,7 @@ def _is_open(text: str, i: int) -> bool:
     nxt = text[i + 1] if i + 1 < len(text) else " "
     if nxt.isspace():
         return False
-    return prev.isspace() or prev in "([{—–-:;/“‘\"'" or i == 0
+    return prev.isspace() or prev in "([{—–―-:;/“‘\"'" or i == 0
 
 
 def _is_close(text: str, i: int) -> bool:
@@ -89,7 +89,7 @@ def quoted_spans(text: str, paras: list[tuple[int, int]]) -> list[Quoted]:
     return out
 
 
-_NYT_OPEN = re.compile(r"(?<![^\s(\[—–:;/-])''(?=[^\s'])")
+_NYT_OPEN = re.compile(r"(?<![^\s(\[—–―:;/-])''(?=[^\s'])")
 _NYT_CLOSE = re.compile(r"(?<=[^\s'])''(?![\w'])")
 
 

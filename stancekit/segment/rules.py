@@ -19,7 +19,7 @@ from stancekit.segment.text import is_markup_line, paragraphs, sentences
 
 _TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|late|early|"
                          r"yesterday|today|(?:on\s+|last\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)")
-_DATELINE = re.compile(r"[A-Z][A-Z .’'\-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([A-Za-z ]{1,20}\))?\s*[—–-]+\s*")
+_DATELINE = re.compile(r"[A-Z][A-Z .’'\-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([A-Za-z ]{1,20}\))?\s*[—–―-]+\s*")
 
 
 @dataclass
@@ -146,7 +146,7 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     prev_q = next((q for q in reversed(near) if q.close_mark != -1 and ss - 3 <= q.close_mark < cue.start
                    and (q.close_mark >= ss - 1 or _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se))),
                   None)
-    if prev_q and text[ss:prev_q.open_mark].strip() == "" and re.fullmatch(r"[\s,—–-]*", text[prev_q.close_mark + 1:(speaker.start if speaker else cue.start)] if speaker and speaker.start < cue.start else text[prev_q.close_mark + 1:cue.start]):
+    if prev_q and text[ss:prev_q.open_mark].strip() == "" and re.fullmatch(r"[\s,—–―-]*", text[prev_q.close_mark + 1:(speaker.start if speaker else cue.start)] if speaker and speaker.start < cue.start else text[prev_q.close_mark + 1:cue.start]):
         if prev_q.start not in used and (speaker or coord):
             c = Candidate(prev_q.start, prev_q.end, "direct", (cue.start, cue.end), speaker, coord, anchor=anchor)
             used[prev_q.start] = c
@@ -206,10 +206,14 @@ def _unattributed(text, lay, q: Quoted, direct_starts: list[int]) -> Candidate |
         m = np_at_end(text, ps + colon.start(1), ps + colon.end(1))
         if m:
             return Candidate(q.start, q.end, "direct", None, m, anchor=q.open_mark)
-    tail = re.match(r"[,.]?\s*[—–-]\s*([^.!?“”\n]{2,60}?)\s*[.]?$", text[q.close_mark + 1:pe]) if q.close_mark >= 0 else None
+    tail = re.match(r"[,.]?\s*[—–―-]\s*([^.!?“”\n]{2,60}?)\s*[.]?$", text[q.close_mark + 1:pe]) if q.close_mark >= 0 else None
     if tail:
-        m = np_at_end(text, q.close_mark + 1 + tail.start(1), q.close_mark + 1 + tail.end(1))
-        if m and m.start == q.close_mark + 1 + tail.start(1):
+        ts, te = q.close_mark + 1 + tail.start(1), q.close_mark + 1 + tail.end(1)
+        m = np_at_end(text, ts, te)
+        if not (m and m.start == ts):  # "― Ana Navarro, a Republican strategist"
+            m = np_at_start(text, ts, te)
+            m = m if m and re.match(r"\s*(?:,|$)", text[m.end:te]) else None
+        if m:
             return Candidate(q.start, q.end, "direct", None, m, anchor=q.open_mark)
     content = text[q.start:q.end]
     opens_para = lead.strip() == ""
