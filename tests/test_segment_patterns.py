@@ -229,3 +229,23 @@ def test_nyt_doubled_apostrophes_are_quote_marks(text, expected):
 ])
 def test_horizontal_bar_dash_attribution(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"It was the least bad outcome," Mr. Morgan of the Sierra Club said.',
+     ("It was the least bad outcome,", "direct", "Morgan")),
+    ('"Subpoenas are not optional," panel Chairman Rep. Jason Chaffetz (R-Utah) said after Pagliano failed to show up.',
+     ("Subpoenas are not optional,", "direct", "Jason Chaffetz")),
+    ('"Subpoenas are not optional," said Rep. Jason Chaffetz (R-Utah).',
+     ("Subpoenas are not optional,", "direct", "Jason Chaffetz")),
+    ('"To be frank, the city will never go back," said the Rev. Peter Wherry, of Mayfield Church.',
+     ("To be frank, the city will never go back,", "direct", "Peter Wherry")),
+    ("“The cause has not been determined,” said O'Neill, on his first day.",
+     ("The cause has not been determined,", "direct", "O'Neill")),
+    ('"It is dead," Sen. Claire McCaskill, D-Mo., said.', ("It is dead,", "direct", "Claire McCaskill")),
+    ("Sen. Claire McCaskill (D-Mo.) said the bill was dead.", ("the bill was dead", "indirect", "Claire McCaskill")),
+    ("A lawyer for the news outlets, David Schulz, said no immediate decision had been made.",
+     ("no immediate decision had been made", "indirect", "David Schulz")),
+])
+def test_name_with_title_pp_parenthetical_or_party_tag(text, expected):
+    assert run(text) == [expected]

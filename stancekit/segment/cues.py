@@ -25,7 +25,7 @@ _CLAUSE_END = re.compile(
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
     r"|;|\s[—–―]\s|\s-\s")
 _PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
-_ASIDE = re.compile(r",\s+(?:[^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
+_ASIDE = re.compile(r",\s+([^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
 _PASSIVE = frozenset("is was were are be been being".split())
 
 
@@ -76,9 +76,28 @@ def strip_aux(text: str, start: int, end: int) -> int:
         end = start + m.start(1)
 
 
+_AFFIX = re.compile(r"(?:\s*\([^()]{1,40}\)|,\s*[DRI]-[A-Z][A-Za-z.]*,?)\s*$")  # "(R-Utah)", ", D-Mo.,"
+_PP_TAIL = re.compile(r"\s+(?:of|from|at|with)\s+(?:the\s+|a\s+)?(?:[\w’'.\-]+\s+){0,4}$")
+
+
+def strip_affix(text: str, start: int, end: int) -> int:
+    """Move `end` left over a parenthetical or party tag after a name ("Chaffetz (R-Utah)")."""
+    m = _AFFIX.search(text, start, end)
+    return m.start() if m and m.start() > start else end
+
+
+def _pp_head(text: str, start: int, found: Mention) -> Mention | None:
+    """The name before a prepositional phrase: "Mr. Morgan of the Sierra Club" -> Mr. Morgan."""
+    pp = _PP_TAIL.search(text, start, found.start)
+    if pp is None or pp.start() <= start:
+        return None
+    head = np_at_end(text, start, pp.start())
+    return head if head is not None and head.kind in ("name", "role") else None
+
+
 def subject_before(text: str, clause_start: int, cue_start: int) -> tuple[Mention | None, bool]:
     """The subject right before a cue, and whether the cue is coordinated (", and warned")."""
-    end = strip_aux(text, clause_start, cue_start)
+    end = strip_affix(text, clause_start, strip_aux(text, clause_start, cue_start))
     seg = text[clause_start:end]
     if re.search(r"(?:^|[\s,])(?:and|but)\s*$", seg):
         return None, True
@@ -88,21 +107,45 @@ def subject_before(text: str, clause_start: int, cue_start: int) -> tuple[Mentio
         inner = np_at_end(text, clause_start, clause_start + aside.start())
         if inner is not None:
             return inner, False
+        # "A lawyer for the news outlets, David Schulz, said": the aside itself names the speaker
+        a_s, a_e = clause_start + aside.start(1), clause_start + aside.end(1)
+        inner = np_at_end(text, a_s, a_e)
+        if inner is not None and inner.start == a_s and inner.kind == "name":
+            return inner, False
+    if found is not None:
+        found = _pp_head(text, clause_start, found) or found
     return found, False
 
 
+_AFTER_STOP = re.compile(r"(?=\s*(?:[,.;:!?”\"]|$|\s+(?:in|on|at|who|adding|as|when|of)\b))")
+
+
 def subject_after(text: str, pos: int, end: int) -> Mention | None:
-    """Inverted order: `said Mr Healey`, `said the spokesman`, `according to officials`."""
-    seg = text[pos:end]
-    m = re.match(r"\s*,?\s*((?:[A-Za-z’'.\-()]+\s*){1,7}?)(?=\s*(?:[,.;:!?”\"]|$|\s+(?:in|on|at|who|adding|as|when)\b))", seg)
-    if not m:
+    """Inverted order: `said Mr Healey`, `said the spokesman`, `according to officials`.
+
+    The phrase ends at the first stop (punctuation, "in", "on", "who" …) that leaves a speaker-like
+    noun phrase: "said the Rev. Peter Wherry, of Mayfield Church" reads past the dot of "Rev.".
+    """
+    m = re.match(r"\s*,?\s*", text[pos:end])
+    s = pos + m.end()
+    lim = min(end, s + 90)
+    first = re.match(r"(?:[A-Za-z’'.\-()]+\s*){1,7}", text[s:lim])
+    if not first:
         return None
-    s = pos + m.start(1)
-    e = pos + m.end(1)
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,"):
-        e -= 1
-    found = np_at_end(text, s, e)
-    return found if found and found.start == s else None
+    lim = s + first.end()
+    for stop in _AFTER_STOP.finditer(text, s + 1, end):
+        e = stop.start()
+        if e > lim:
+            break
+        if e <= s or not (text[e - 1].isalpha() or text[e - 1] in ".)’'"):
+            continue
+        e = strip_affix(text, s, e)
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ".,"):
+            e -= 1
+        found = np_at_end(text, s, e)
+        if found and (found.start == s or text[s:found.start] in ("the ", "The ")):
+            return found
+    return None
 
 
 def clause_after(text: str, pos: int, end: int, weak: bool) -> tuple[int, int] | None:

@@ -62,7 +62,8 @@ TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof"
           "Representative", "Governor", "Gov", "General", "Gen", "Admiral", "Colonel", "Col", "Ambassador",
           "King", "Queen", "Prince", "Pope", "Judge", "Justice", "Commissioner", "Mayor", "Speaker",
           "Foreign Minister", "Defence Secretary", "Defense Secretary", "Secretary of State",
-          "Secretary General", "Secretary-General", "Vice President", "Deputy Prime Minister", "Envoy")
+          "Secretary General", "Secretary-General", "Vice President", "Deputy Prime Minister", "Envoy",
+          "Rev", "Reverend", "Rabbi", "Bishop", "Cardinal", "Sheriff")
 
 PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "organisation", "we": "plural", "i": "self"}
 

@@ -12,7 +12,7 @@ from stancekit.segment.lexicon import ORG_ALIASES, ORG_HEADS, PRONOUNS, ROLE_HEA
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOW = "a-zß-öø-ÿā-ž"
-NAME_TOKEN = rf"(?:[{_UP}][{_LOW}]+(?:[-’'][{_UP}]?[{_LOW}]+)*|[{_UP}]{{2}}(?=\s+[{_UP}][{_LOW}])|[{_UP}]\.)"
+NAME_TOKEN = rf"(?:(?:[{_UP}][’'](?=[{_UP}]))?[{_UP}][{_LOW}]+(?:[{_UP}][{_LOW}]+)?(?:[-’'][{_UP}]?[{_LOW}]+)*|[{_UP}]{{2}}(?=\s+[{_UP}][{_LOW}])|[{_UP}]\.)"
 PARTICLE = r"(?:von der|van der|von|van|de|da|del|der|bin|al-|el-|le|la)"
 FULL_NAME = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?\(?{NAME_TOKEN}\)?){{0,3}}"
 _TITLE_RE = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
@@ -32,6 +32,7 @@ Common Sense Campaign Nations War World Europe Asia Africa North South East West
 Government Commission Agency Department Committee Institute University Centre Center Council Court Bank Fund
 Also However Despite Later Earlier Separately Speaking Asked Instead Afterwards Elsewhere Overall Indeed Although Though Instead Still Now Then Once Only Even If Since Until Unless Because Under
 Over With Without Within Across Around Against Among Between Through During By For From Of To Into Onto Upon
+Sen Rep Gov Gen Col Lt Sgt Prof Rev Reverend Rabbi Bishop Cardinal Sheriff
 """.split())
 
 
@@ -150,7 +151,7 @@ _GROUPS = "officials|sources|analysts|diplomats|experts|observers|critics|lawmak
 _SUBJ_TAIL = re.compile(
     rf"(?:(?P<titled>\b(?:{_TITLE_RE})\.?\s+{FULL_NAME})"
     rf"|(?P<role>\b(?i:{_DET})\s+(?:{_MOD}\s+){{0,3}}?(?i:{_ROLES_ALT})(?:\s+\(?{FULL_NAME}\)?)?)"
-    rf"|(?P<rolename>\b(?:(?!(?i:as|and|but|or|of|by|with|after|before|when|while|that|to|in|on|at|for|from|said|says)\b)[A-Za-z.\-]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+{FULL_NAME})"
+    rf"|(?P<rolename>\b(?:(?!(?i:as|and|but|or|of|by|with|after|before|when|while|that|to|in|on|at|for|from|said|says)\b)[A-Za-z.\-]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+(?:(?:{_TITLE_RE})\.?\s+)?{FULL_NAME})"
     rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)}))"
     rf"|(?P<group>\b(?:(?i:a|one|two|three|some|several|many)\s+)?(?:[A-Za-z\-]+\s+){{0,2}}(?:{_GROUPS}))"
     rf"|(?P<name>(?<![\w’']){FULL_NAME})"

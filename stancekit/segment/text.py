@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-_ABBREV = frozenset("""mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr inc corp co ltd no vs etc
+_ABBREV = frozenset("""mr mrs ms dr st sen rep gov gen col lt sgt prof jr sr inc corp co ltd no vs etc rev
 jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m i.e e.g approx dept est fig
 """.split())
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9\u00C0-\u024F])|\n+")
