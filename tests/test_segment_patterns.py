@@ -249,3 +249,12 @@ def test_horizontal_bar_dash_attribution(text, expected):
 ])
 def test_name_with_title_pp_parenthetical_or_party_tag(text, expected):
     assert run(text) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Unlike Trump, Clinton paid her taxes. Trump said that he was smart.", ("he was smart", "indirect", "Trump")),
+    ("After campaign aides insisted that Mr. Obama would not be pigeonholed, he left.",
+     ("Mr. Obama would not be pigeonholed, he left", "indirect", "campaign aides")),
+])
+def test_sentence_initial_preposition_is_not_part_of_the_speaker(text, expected):
+    assert run(text) == [expected]

@@ -33,6 +33,8 @@ Government Commission Agency Department Committee Institute University Centre Ce
 Also However Despite Later Earlier Separately Speaking Asked Instead Afterwards Elsewhere Overall Indeed Although Though Instead Still Now Then Once Only Even If Since Until Unless Because Under
 Over With Without Within Across Around Against Among Between Through During By For From Of To Into Onto Upon
 Sen Rep Gov Gen Col Lt Sgt Prof Rev Reverend Rabbi Bishop Cardinal Sheriff
+Unlike Like Besides Beside Beyond Amid Amidst Regarding Concerning Including Except Toward Towards Near Behind Via
+Per Whether Perhaps Maybe Dear Thanks Throughout Alongside Outside Inside Upon Above Below Beneath Aboard
 """.split())
 
 
@@ -181,6 +183,10 @@ def np_at_end(text: str, start: int, end: int) -> Mention | None:
     return classify_np(phrase, s, e, kind)
 
 
+_LEADING_PREPS = frozenset("""after before unlike like besides with without for from of to in on at by as among
+amid despite during following since until while when under over against between through into about""".split())
+
+
 def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention | None:
     low = phrase.lower()
     if kind == "pron" or low in PRONOUNS:
@@ -189,6 +195,9 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
     if org and kind in (None, "org", "name", "role"):
         return Mention(s, e, phrase, "org", org)
     if kind == "group":
+        lead = re.match(r"[A-Z][a-z]+\s+", phrase)
+        if lead and lead.group().strip().lower() in _LEADING_PREPS:  # "After campaign aides insisted"
+            phrase, s = phrase[lead.end():], s + lead.end()
         return Mention(s, e, phrase, "role", phrase)
     if kind == "titled":
         m = TITLED_NAME.search(phrase)
