@@ -282,7 +282,7 @@ def report(args, results, busy, load_before, load_after, cores) -> None:
     p("# Throughput: the whole pipeline vs the bare encoder\n")
     p(f"Command: `python {cmd}`\n")
     p(f"Machine: {cpu_name()}, {cores} cores available, device {args.device} ({results[0].get('device_name')}), "
-      f"segmentation processes {args.n_process}, Python {platform.python_version()}; "
+      f"pipeline worker processes {args.n_process}, Python {platform.python_version()}; "
       f"load average {load_before[0]:.1f} at start, {load_after[0]:.1f} at end.")
     if busy:
         p(f"**Other work was running during the measurement** (model trainings: {len(busy)} process(es)), so these "
