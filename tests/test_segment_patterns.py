@@ -256,3 +256,22 @@ def test_sentence_initial_preposition_is_not_part_of_the_speaker():
         ("he was smart", "indirect", "Trump")]
     got = run("After campaign aides insisted that Mr. Obama would not be pigeonholed, he left.")
     assert [g[2] for g in got] == ["campaign aides"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Guard and state troopers will remain in Charlotte through Sunday.",
+    "Editor’s note: Donald Trump regularly incites political violence.",
+    "Battleground state Florida is nearly 3% Polish American.",
+    "Because of Pagliano's Fifth Amendment claims, prosecutors rarely pursue such cases.",
+    "The Bush Center in Dallas maintains a program to develop leaders.",
+    "Mr. Obama's remarks compelling, especially given that they voted.",
+])
+def test_noun_homographs_of_cues_are_not_cues(text):
+    assert run(text) == []
+
+
+def test_cue_homographs_still_work_as_verbs():
+    assert run("The governor will state that the roads are closed.") == [
+        ("the roads are closed", "indirect", "The governor")]
+    assert run("Trump claims the election is rigged.") == [("the election is rigged", "indirect", "Trump")]
+    assert run("Donald Trump’s claim that there were thousands of shootings was false.")[0][2] == "Donald Trump"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stancekit.segment.lexicon import AUX_WORDS, CUE_FORMS, CUE_PARTICLES, WEAK_CUES
+from stancekit.segment.lexicon import AUX_WORDS, CUE_FORMS, CUE_PARTICLES, NP_OBJECT_CUES, WEAK_CUES
 from stancekit.segment.mentions import Mention, np_at_end
 
 _WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
@@ -148,7 +148,16 @@ def subject_after(text: str, pos: int, end: int) -> Mention | None:
     return None
 
 
-def clause_after(text: str, pos: int, end: int, weak: bool) -> tuple[int, int] | None:
+_DETERMINERS = frozenset("a an the his her their its this these those our my".split())
+
+
+def is_possessive(m: Mention) -> bool:
+    """A possessor, not a subject: "Editor’s note", "Pagliano's Fifth Amendment claims"."""
+    t = m.text
+    return bool(re.search(r"[’']s$", t)) or (m.kind == "name" and bool(re.search(r"[’']s\s", t)))
+
+
+def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> tuple[int, int] | None:
     """The reported clause a forward cue introduces, or None if what follows is no clause."""
     s = pos
     m = re.match(r"\s*,?", text[s:end]) and _TIME_ADV.match(text, s, end)
@@ -169,6 +178,8 @@ def clause_after(text: str, pos: int, end: int, weak: bool) -> tuple[int, int] |
         return None
     first = re.match(r"[A-Za-z’']+", text[s:end])
     if not first or (not took_that and first.group().lower() in _PREPOSITIONS):
+        return None
+    if not took_that and lemma in NP_OBJECT_CUES and first.group().lower() in _DETERMINERS:
         return None
     e = clause_end(text, s, end)
     if len(text[s:e].split()) < 3:

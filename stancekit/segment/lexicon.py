@@ -45,7 +45,10 @@ CUE_PARTICLES = {"call": ("for", "on"), "point": ("out",), "rule": ("out",), "si
 WEAK_CUES = frozenset({"believe", "think", "hope", "fear", "agree", "describe", "recall", "question",
                        "welcome", "praise", "criticise", "criticize", "accuse", "report", "mention",
                        "sign", "label", "brand", "post", "answer", "comment", "signal", "observe", "lament",
-                       "promise", "pledge", "vow", "demand", "propose", "respond", "reply", "announce", "ask"})
+                       "promise", "pledge", "vow", "demand", "propose", "respond", "reply", "announce", "ask",
+                       "state", "remark"})  # mostly nouns without "that": "state troopers", "his remarks"
+# Cues that often take a noun-phrase object ("maintains a program", "dismissed the criticism as …").
+NP_OBJECT_CUES = frozenset({"maintain", "dismiss"})
 # Prepositional and nominal cues.
 PHRASE_CUES = ("according to", "in a statement", "in a post", "in an interview", "in a tweet",
                "in remarks", "in a speech", "in a video", "in comments")

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from stancekit.segment.candidates import Candidate
-from stancekit.segment.cues import Cue, clause_after, clause_end, find_cues, subject_after, subject_before
+from stancekit.segment.cues import (Cue, clause_after, clause_end, find_cues, is_possessive, subject_after,
+                                   subject_before)
 from stancekit.segment.marks import DOUBLE_OPEN, Quoted, nyt_marks, quoted_spans, single_quoted
 from stancekit.segment.mentions import np_at_end, np_at_start
 from stancekit.segment.text import is_markup_line, paragraphs, sentences
@@ -132,6 +133,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     before = text[ss:cue.start]
     after_end = min(se, cue.end + 120)
     subj, coord = subject_before(text, _clause_start(text, lay, ss, cue.start), cue.start)
+    if subj is not None and is_possessive(subj) and re.match(r"\s*[:,]", text[cue.end:cue.end + 3]):
+        return None  # a noun: "Editor’s note:", "Pagliano's Fifth Amendment claims, …"
     inverted = None
     if subj is None and not coord:
         inverted = subject_after(text, cue.end, se)
@@ -179,7 +182,7 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
             return _reported(text, lay, s, clause_end(text, s, se), cue, speaker, coord, absorbed)
         return None
     # 4. Name said (that) CLAUSE
-    span = clause_after(text, cue.end, se, cue.weak)
+    span = clause_after(text, cue.end, se, cue.weak, cue.lemma)
     if span is None:
         return None
     return _reported(text, lay, span[0], span[1], cue, speaker, coord, absorbed)
