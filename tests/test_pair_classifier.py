@@ -80,3 +80,19 @@ def test_batching_and_padding_do_not_change_the_logits(clf):
     one_by_one = clf.logits(a, b, batch_size=1)
     assert np.allclose(clf.logits(a, b, batch_size=4), one_by_one, atol=1e-4)
     assert np.allclose(clf.logits(a[::-1], b[::-1])[::-1], one_by_one, atol=1e-4)
+
+
+def test_distillation_pulls_the_student_toward_the_teacher():
+    """With alpha=0 the loss is the KL to the teacher alone: after a few steps the student agrees with it."""
+    from stancekit.train.loop import train_pairs
+
+    a = ["x"] * 8
+    b = ["We will win.", "A disgrace.", "Talks resume.", "No.", "Fine.", "Never.", "Yes, gladly.", "Maybe."]
+    y = ["neutral"] * 8                                  # the gold labels say one thing…
+    soft = np.tile([0.05, 0.05, 0.9], (8, 1))            # …the teacher another ("positive")
+    student = PairClassifier(labels=["negative", "neutral", "positive"], device="cpu", freeze_layers=5)
+    train_pairs(student, a, b, y, epochs=6, lr=1e-3, batch_size=4, soft_targets=soft, distill_alpha=0.0,
+                distill_temperature=1.0, progress=False)
+    assert student.predict(a, b) == ["positive"] * 8
+    with pytest.raises(ValueError, match="soft_targets"):
+        train_pairs(student, a, b, y, soft_targets=soft[:3], progress=False)

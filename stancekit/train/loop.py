@@ -32,8 +32,14 @@ def bucketed_batches(lengths: Sequence[int], batch_size: int, rng: random.Random
 def train_pairs(clf, a: Sequence[str], b: Sequence[str], y: Sequence[str], *, epochs: float = 1.0,
                 lr: float = 4e-5, batch_size: int = 16, max_length: int = 128, warmup: float = 0.06,
                 weight_decay: float = 0.01, seed: int = 13, sample_weight: Sequence[float] | None = None,
+                soft_targets: np.ndarray | None = None, distill_alpha: float = 0.5, distill_temperature: float = 2.0,
                 progress: bool = True):
-    """Fine-tune `clf` (a PairClassifier, built if needed) on labelled pairs; returns clf."""
+    """Fine-tune `clf` (a PairClassifier, built if needed) on labelled pairs; returns clf.
+
+    With `soft_targets` (an n × classes array of teacher probabilities at `distill_temperature`),
+    the loss is `distill_alpha` × cross-entropy on the gold labels + (1 - alpha) × T² × KL(teacher ‖
+    student at T): knowledge distillation (Hinton et al., 2015).
+    """
     import torch
     from tqdm.auto import tqdm
 
@@ -58,6 +64,10 @@ def train_pairs(clf, a: Sequence[str], b: Sequence[str], y: Sequence[str], *, ep
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     loss_fn = torch.nn.CrossEntropyLoss(reduction="none")
+    if soft_targets is not None:
+        soft_targets = np.asarray(soft_targets, dtype=np.float32)
+        if soft_targets.shape != (len(y), len(clf.labels)):
+            raise ValueError(f"soft_targets must be {len(y)} × {len(clf.labels)}, got {soft_targets.shape}")
     net.train()
     step, t0, running = 0, time.time(), 0.0
     bar = tqdm(total=total, disable=not progress, desc="fine-tuning", mininterval=5)
@@ -69,7 +79,14 @@ def train_pairs(clf, a: Sequence[str], b: Sequence[str], y: Sequence[str], *, ep
                       max_length=max_length, padding=True, return_tensors="pt").to(clf.device_)
             target = torch.as_tensor(y_idx[batch], device=clf.device_)
             weight = torch.as_tensor(w[batch], device=clf.device_)
-            loss = (loss_fn(net(**enc), target) * weight).sum() / weight.sum()
+            logits = net(**enc)
+            per_pair = loss_fn(logits, target)
+            if soft_targets is not None:
+                t = distill_temperature
+                teacher = torch.as_tensor(soft_targets[batch], device=clf.device_)
+                kl = (teacher * (teacher.clamp_min(1e-8).log() - torch.log_softmax(logits / t, dim=1))).sum(1)
+                per_pair = distill_alpha * per_pair + (1 - distill_alpha) * t * t * kl
+            loss = (per_pair * weight).sum() / weight.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step(); sched.step(); opt.zero_grad()

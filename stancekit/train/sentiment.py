@@ -49,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--pooling", default="mean", choices=["mean", "mean+mark"],
       help="mean over the pair, or that plus the mean over the marked mention's tokens")
     a("--seed", type=int, default=13)
+    a("--teacher", nargs="*", default=None,
+      help="model folders whose averaged probabilities the student also learns from (distillation)")
+    a("--distill-alpha", type=float, default=0.5, help="weight of the gold-label loss when distilling")
+    a("--distill-temperature", type=float, default=2.0)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train targets (smoke runs)")
     a("--abstain", type=float, default=None, help="fixed abstain threshold (default: picked on dev)")
@@ -154,6 +158,21 @@ def calibrate(clf, dev: dict, abstain: float | None = None) -> dict:
     return {"tone_abstain_below": thresholds["tone"], "dev_metrics": metrics, "abstain_rule": rule}
 
 
+def teacher_probs(teachers: Sequence[str], a: Sequence[str], b: Sequence[str], temperature: float) -> np.ndarray:
+    """Mean over teacher models of their probabilities at `temperature` (raw logits / T, no calibration)."""
+    from stancekit.models.pair_classifier import PairClassifier, softmax
+
+    probs = []
+    for path in teachers:
+        teacher = PairClassifier.load(path, batch_size=64)
+        if teacher.labels != list(sd.LABELS):
+            raise ValueError(f"teacher {path} has labels {teacher.labels}, not {list(sd.LABELS)}")
+        log.info("teacher %s: scoring %d train pairs", path, len(a))
+        probs.append(softmax(teacher.logits(a, b) / temperature))
+        del teacher
+    return np.mean(probs, axis=0)
+
+
 def run(args: argparse.Namespace) -> int:
     import torch
 
@@ -175,11 +194,18 @@ def run(args: argparse.Namespace) -> int:
         a, b, y = sets["train"]
         clf = PairClassifier(labels=list(sd.LABELS), freeze_layers=args.freeze_layers,
                              max_length=args.max_length, batch_size=32, pooling=args.pooling)
+        soft = teacher_probs(args.teacher, a, b, args.distill_temperature) if args.teacher else None
         train_pairs(clf, a, b, y, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                    max_length=args.max_length, seed=args.seed)
+                    max_length=args.max_length, seed=args.seed, soft_targets=soft,
+                    distill_alpha=args.distill_alpha, distill_temperature=args.distill_temperature)
         log.info("fine-tuned in %.0f s", clf.train_seconds_)
         hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                               "pooling", "tone_upsample", "limit", "threads")}
+                                               "pooling", "tone_upsample", "limit", "threads", "distill_alpha",
+                                               "distill_temperature")}
+        if args.teacher:
+            from stancekit.models.base import sha256_of
+
+            hyper["teachers"] = [sha256_of(Path(t) / "model.safetensors") for t in args.teacher]
         card = {
             "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": sys.argv[1:], "seed": args.seed,
             "input_format": {"toward": f"(mention, sentence with the mention wrapped in '{sd.MARK_OPEN.strip()} "
