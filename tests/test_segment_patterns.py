@@ -275,3 +275,20 @@ def test_cue_homographs_still_work_as_verbs():
         ("the roads are closed", "indirect", "The governor")]
     assert run("Trump claims the election is rigged.") == [("the election is rigged", "indirect", "Trump")]
     assert run("Donald Trump’s claim that there were thousands of shootings was false.")[0][2] == "Donald Trump"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"Europe must defend itself," Hollande said Friday as he entered the talks.',
+     [("Europe must defend itself,", "direct", "Hollande")]),
+    ("Hollande said Friday as he entered the talks.", []),
+    ("Everything Trump says is a lie unless proven otherwise.", []),
+    ("Sen. Lindsey Graham (R-S.C.) told The Huffington Post on Thursday.", []),
+    ("John Podesta told NBC’s “Meet the Press” that the campaign believes it will win.",
+     [("the campaign believes it will win", "indirect", "John Podesta")]),
+    ("After the vote, the meeting deteriorated from there, said one GOP source in the room.",
+     [("After the vote, the meeting deteriorated from there", "indirect", "one GOP source")]),
+    ("Clinton plans to visit Charlotte on Sunday, according to a campaign aide.",
+     [("Clinton plans to visit Charlotte on Sunday", "indirect", "a campaign aide")]),
+])
+def test_object_or_adverbial_after_the_cue_is_not_the_reported_clause(text, expected):
+    assert run(text) == expected

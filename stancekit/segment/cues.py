@@ -12,9 +12,10 @@ _CUE_ALT = "|".join(sorted(CUE_FORMS, key=len, reverse=True))
 _TIME_ADV = re.compile(
     r"\s*(?:(?:on|last|this|late|early|earlier|later)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"week|month|year|night|morning|evening|afternoon|weekend)|yesterday|today|tonight|earlier|later|again|"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?|"
     r"in a (?:statement|post|tweet|speech|video|interview|briefing|letter)(?: on [\w ]{1,30}?)?(?=,|\s+that|\s+[a-z])|"
     r"on (?:social media|Twitter|X|Telegram|Facebook|television|TV)|at a (?:press conference|news conference|briefing|summit|meeting)"
-    r"(?: in [A-Z]\w+)?)\s*,?", re.I)
+    r"(?: in [A-Z]\w+)?)(?![\w’'])(?!\s+\w+[’']s\b)\s*,?", re.I)
 _OBJECT = re.compile(r"\s*(?:reporters|journalists|MPs|lawmakers|parliament|the BBC|the Guardian|Reuters|AFP|"
                      r"the Associated Press|him|her|them|us|me|the (?:audience|crowd|meeting|summit|conference))\b\s*,?")
 _CLAUSE_END = re.compile(
@@ -24,7 +25,15 @@ _CLAUSE_END = re.compile(
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
     r"|;|\s[—–―]\s|\s-\s")
+# Words that never open a reported clause: subordinators and finite verbs ("said Friday as he …",
+# "Everything Trump says is a lie").
+_NOT_CLAUSE_START = frozenset("""as after while before because since until unless although though whereas
+is are was were has have had will would can could should does did may might must""".split())
+# The addressee of "told": "told The Huffington Post", "told the RT America audience".
+_TOLD_OBJECT = re.compile(r"\s*(?:(?i:the)\s+)?(?:[“\"]?[A-Z][\w’'.\-]*[”\"]?\s*){1,5}(?:(?:audience|crowd|viewers|readers|"
+                          r"newspaper|station|channel|network|magazine|program|show)\b)?\s*,?")
 _PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
+_NO_CLAUSE_START = _PREPOSITIONS | _NOT_CLAUSE_START
 _ASIDE = re.compile(r",\s+([^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
 _PASSIVE = frozenset("is was were are be been being".split())
 
@@ -164,10 +173,18 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     if m:
         s = m.end()
     m = _OBJECT.match(text, s, end)
+    took_that = False
+    if m is None and lemma == "tell":  # "told NBC’s “Meet the Press” that …" / "told CNN on Sunday"
+        that = re.match(r"[^.;:]{0,100}?\bthat\s+", text[s:end])
+        if that and len(that.group().split()) <= 12:
+            s, took_that = s + that.end(), True
+        else:
+            m = _TOLD_OBJECT.match(text, s, end)
     if m:
         s = m.end()
-    took_that = False
-    that = re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
+        t = _TIME_ADV.match(text, s, end)
+        s = t.end() if t else s
+    that = None if took_that else re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
     if that and len(text[s:s + that.end()].split()) <= 10:
         inner = text[s:s + that.start() + that.group().rfind("that")]
         if not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6:
@@ -177,7 +194,7 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     if weak and not took_that:
         return None
     first = re.match(r"[A-Za-z’']+", text[s:end])
-    if not first or (not took_that and first.group().lower() in _PREPOSITIONS):
+    if not first or (not took_that and first.group().lower() in _NO_CLAUSE_START):
         return None
     if not took_that and lemma in NP_OBJECT_CUES and first.group().lower() in _DETERMINERS:
         return None

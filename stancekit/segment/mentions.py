@@ -35,6 +35,7 @@ Over With Without Within Across Around Against Among Between Through During By F
 Sen Rep Gov Gen Col Lt Sgt Prof Rev Reverend Rabbi Bishop Cardinal Sheriff
 Unlike Like Besides Beside Beyond Amid Amidst Regarding Concerning Including Except Toward Towards Near Behind Via
 Per Whether Perhaps Maybe Dear Thanks Throughout Alongside Outside Inside Upon Above Below Beneath Aboard
+Everything Everyone Everybody Anything Anyone Anybody Nothing Nobody Something Someone Somebody Whatever Whoever
 """.split())
 
 

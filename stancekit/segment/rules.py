@@ -166,13 +166,15 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
         return None
     # 3. CLAUSE, Name said.  /  CLAUSE, according to Name.
     if speaker and (inverted or re.search(r",\s*$", text[ss:speaker.start])) and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se):
-        comma = (inverted.start if inverted else speaker.start)
+        comma = (cue.start if inverted else speaker.start)
         dl = _DATELINE.match(text, ss, comma)
         cs = dl.end() if dl else ss
         head = text[cs:comma].rstrip(" ,")
-        if inverted and cue.lemma != "according to":
+        # "…, said one GOP source in the room." needs the comma before the cue
+        ok = not inverted or (not cue.weak and re.search(r",\s*$", text[ss:cue.start]))
+        if not ok and cue.lemma != "according to":
             return None
-        if _words(head) >= 3 and not lay.quote_at(cs + 1):
+        if ok and _words(head) >= 3 and not lay.quote_at(cs + 1):
             e = cs + len(head)
             return _reported(text, lay, cs, e, cue, speaker, coord, absorbed)
     if cue.lemma == "according to":
