@@ -292,3 +292,17 @@ def test_cue_homographs_still_work_as_verbs():
 ])
 def test_object_or_adverbial_after_the_cue_is_not_the_reported_clause(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Clinton had told police officials that she didn’t want the escort, but the NYPD overruled that request, "
+     "the source added.",
+     [("Clinton had told police officials that she didn’t want the escort, but the NYPD overruled that request",
+       "indirect", "the source")]),
+    ("The park, which, Tompkins said, is usually full of activities.",
+     [("The park, which, Tompkins said, is usually full of activities", "indirect", "Tompkins")]),
+    ("The economy is strong, Trump said, but the deficit is large.",
+     [("The economy is strong", "indirect", "Trump")]),
+])
+def test_attribution_inside_or_after_a_reported_clause(text, expected):
+    assert run(text) == expected

@@ -24,7 +24,8 @@ _CLAUSE_END = re.compile(
     r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
-    r"|;|\s[—–―]\s|\s-\s")
+    r"|;|\s[—–―]\s|\s-\s"
+    rf"|,\s+(?:[\w’'.\-]+\s+){{1,5}}(?:{_CUE_ALT})\b(?=[\s.!?]*$)")  # "…, the source added."
 # Words that never open a reported clause: subordinators and finite verbs ("said Friday as he …",
 # "Everything Trump says is a lie").
 _NOT_CLAUSE_START = frozenset("""as after while before because since until unless although though whereas

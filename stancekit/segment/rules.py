@@ -20,6 +20,9 @@ from stancekit.segment.text import is_markup_line, paragraphs, sentences
 
 _TRAIL_NEXT = re.compile(r"\s*(?:[.!?]|$|,|\s*(?:as|when|after|while|before|in|on|at|during|adding|late|early|"
                          r"yesterday|today|(?:on\s+|last\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)")
+# Words after "…, Name said," that end the sentence's content instead of continuing it.
+_AFTER_ASIDE_STOP = frozenset("""adding saying as after while when before according in on at during noting although
+though but and because since who which where with without than or so yet""".split())
 _DATELINE = re.compile(r"[A-Z][A-Z .’'\-]{2,40}(?:,\s*[A-Z][\w .]{1,30})?\s*(?:\([A-Za-z ]{1,20}\))?\s*[—–―-]+\s*")
 
 
@@ -164,6 +167,15 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
             return c
     if not (speaker or coord):
         return None
+    # 3a. HEAD, Name said, TAIL.  (the attribution interrupts the reported clause)
+    mid = re.match(r"\s*,\s*([a-z][\w’']*)", text[cue.end:se]) if speaker and not inverted else None
+    if (mid and mid.group(1) not in _AFTER_ASIDE_STOP and not mid.group(1).endswith("ing")
+            and re.search(r",\s*$", text[ss:speaker.start])):
+        dl = _DATELINE.match(text, ss, speaker.start)
+        cs = dl.end() if dl else ss
+        e = clause_end(text, cue.end + mid.start(1), se)
+        if _words(text[cue.end:e]) >= 2 and not lay.quote_at(cs + 1):
+            return _reported(text, lay, cs, e, cue, speaker, coord, absorbed)
     # 3. CLAUSE, Name said.  /  CLAUSE, according to Name.
     if speaker and (inverted or re.search(r",\s*$", text[ss:speaker.start])) and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se):
         comma = (cue.start if inverted else speaker.start)
