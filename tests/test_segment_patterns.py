@@ -306,3 +306,11 @@ def test_object_or_adverbial_after_the_cue_is_not_the_reported_clause(text, expe
 ])
 def test_attribution_inside_or_after_a_reported_clause(text, expected):
     assert run(text) == expected
+
+
+def test_coordinated_cue_after_non_cue_verb_with_appositive_subject():
+    text = ("Donald Trump, her Republican opponent, bemoaned the unrest and said he thought that drugs were a "
+            "factor.")
+    assert run(text) == [("he thought that drugs were a factor", "indirect", "Donald Trump")]
+    assert run("Mr Lavrov said he believed that Moscow would never accept it.") == [
+        ("he believed that Moscow would never accept it", "indirect", "Lavrov")]

@@ -188,7 +188,7 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     that = None if took_that else re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
     if that and len(text[s:s + that.end()].split()) <= 10:
         inner = text[s:s + that.start() + that.group().rfind("that")]
-        if not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6:
+        if not opens_with_subject(inner) and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6):
             s, took_that = s + that.end(), True
     while s < end and text[s] in " :,":
         s += 1
@@ -203,6 +203,14 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     if len(text[s:e].split()) < 3:
         return None
     return s, e
+
+
+_SUBJECT_PRONOUN = re.compile(r"(?:he|she|they|we|I)\s+[a-z]")
+
+
+def opens_with_subject(inner: str) -> bool:
+    """The words before a `that` are a clause of their own: "said he thought that …" keeps "he thought"."""
+    return bool(_SUBJECT_PRONOUN.match(inner.strip()))
 
 
 def clause_end(text: str, s: int, end: int) -> int:

@@ -77,6 +77,16 @@ def _sentence_subject(text: str, ss: int, cue_start: int):
     m = np_at_start(text, start, cue_start)
     if m and m.start == start:
         return m
+    return _appositive_subject(text, ss, lead.end() if lead else 0, cue_start)
+
+
+def _appositive_subject(text: str, ss: int, lead_len: int, cue_start: int):
+    """`Donald Trump, her Republican opponent, bemoaned …`: the name before the appositive's comma."""
+    if not lead_len:
+        return None
+    m = np_at_start(text, ss, cue_start)
+    if m and m.start == ss and m.kind == "name" and re.fullmatch(r",\s+", text[m.end:ss + lead_len]):
+        return m
     return None
 
 
