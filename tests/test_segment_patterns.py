@@ -314,3 +314,17 @@ def test_coordinated_cue_after_non_cue_verb_with_appositive_subject():
     assert run(text) == [("he thought that drugs were a factor", "indirect", "Donald Trump")]
     assert run("Mr Lavrov said he believed that Moscow would never accept it.") == [
         ("he believed that Moscow would never accept it", "indirect", "Lavrov")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trump said after the convention he would not accept the endorsement.",
+     [("he would not accept the endorsement", "indirect", "Trump")]),
+    ("Clinton said during a rally in Ohio she would win.", [("she would win", "indirect", "Clinton")]),
+    ("Clinton said on Sunday night she would win.", [("she would win", "indirect", "Clinton")]),
+    ("CNS reported Monday that the U.S. had accepted 11,491 Syrian refugees.",
+     [("the U.S. had accepted 11,491 Syrian refugees", "indirect", "CNS")]),
+    ("Trump said after the convention.", []),
+    ("He said after he left the room.", []),
+])
+def test_adverbial_between_cue_and_reported_clause(text, expected):
+    assert run(text) == expected

@@ -11,7 +11,7 @@ _WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
 _CUE_ALT = "|".join(sorted(CUE_FORMS, key=len, reverse=True))
 _TIME_ADV = re.compile(
     r"\s*(?:(?:on|last|this|late|early|earlier|later)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"week|month|year|night|morning|evening|afternoon|weekend)|yesterday|today|tonight|earlier|later|again|"
+    r"week|month|year|night|morning|evening|afternoon|weekend)(?:\s+(?:night|morning|evening|afternoon))?|yesterday|today|tonight|earlier|later|again|"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:night|morning|evening|afternoon))?|"
     r"in a (?:statement|post|tweet|speech|video|interview|briefing|letter)(?: on [\w ]{1,30}?)?(?=,|\s+that|\s+[a-z])|"
     r"on (?:social media|Twitter|X|Telegram|Facebook|television|TV)|at a (?:press conference|news conference|briefing|summit|meeting)"
@@ -36,6 +36,10 @@ _TOLD_OBJECT = re.compile(r"\s*(?:(?i:the)\s+)?(?:[“\"]?[A-Z][\w’'.\-]*[”\
 _PREPOSITIONS = frozenset("of about for to with on in at by from into over under during against after before as".split())
 _NO_CLAUSE_START = _PREPOSITIONS | _NOT_CLAUSE_START
 _ASIDE = re.compile(r",\s+([^,“”\"]{2,80}?)\s*,\s*$")  # "Sybiha, Ukraine's foreign minister, wrote"
+# A prepositional adverbial between the cue and a clause opened by a subject pronoun.
+_PP_ADV = re.compile(r"\s*,?\s*(?:after|before|during|at|in|on|following|since|over)\s+"
+                     r"(?:the|a|an|his|her|their|its|this|last|next|(?!I\b)[A-Z0-9][\w’'.\-]*)"
+                     r"(?:\s+[\w’'.\-]+){0,4}?\s*,?\s+(?=(?:he|she|they|we|I)\s+[a-z])")
 _PASSIVE = frozenset("is was were are be been being".split())
 
 
@@ -190,6 +194,9 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
         inner = text[s:s + that.start() + that.group().rfind("that")]
         if not opens_with_subject(inner) and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6):
             s, took_that = s + that.end(), True
+    if not took_that:
+        adv = _PP_ADV.match(text, s, end)  # "said after the convention he would …"
+        s = adv.end() if adv else s
     while s < end and text[s] in " :,":
         s += 1
     if weak and not took_that:

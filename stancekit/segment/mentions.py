@@ -158,6 +158,7 @@ _SUBJ_TAIL = re.compile(
     rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)}))"
     rf"|(?P<group>\b(?:(?i:a|one|two|three|some|several|many)\s+)?(?:[A-Za-z\-]+\s+){{0,2}}(?:{_GROUPS}))"
     rf"|(?P<name>(?<![\w’']){FULL_NAME})"
+    rf"|(?P<acro>(?<![\w’'])(?!I\b)[A-Z]{{2,5}}(?![\w’']))"
     rf"|(?P<pron>\b(?i:he|she|they|it|we|I)\b))\s*$")
 
 
@@ -195,6 +196,8 @@ def classify_np(phrase: str, s: int, e: int, kind: str | None = None) -> Mention
     org = org_key(phrase)
     if org and kind in (None, "org", "name", "role"):
         return Mention(s, e, phrase, "org", org)
+    if kind == "acro":  # "CNS reported", "NBC said": a news outlet or agency
+        return Mention(s, e, phrase, "org", phrase)
     if kind == "group":
         lead = re.match(r"[A-Z][a-z]+\s+", phrase)
         if lead and lead.group().strip().lower() in _LEADING_PREPS:  # "After campaign aides insisted"
