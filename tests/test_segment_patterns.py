@@ -328,3 +328,17 @@ def test_coordinated_cue_after_non_cue_verb_with_appositive_subject():
 ])
 def test_adverbial_between_cue_and_reported_clause(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hillary Clinton had mocked the complaint, saying anybody who complains about a microphone is not having a "
+     "good night.",
+     [("anybody who complains about a microphone is not having a good night", "indirect", "Hillary Clinton")]),
+    ("Donald Trump chimed in on Twitter, saying that Charlotte officials should release the videos.",
+     [("Charlotte officials should release the videos", "indirect", "Donald Trump")]),
+    ("Trump said the economy was weak, adding that jobs were leaving.",
+     [("the economy was weak", "indirect", "Trump"), ("jobs were leaving", "indirect", "Trump")]),
+    ("The crowd cheered, saying nothing.", []),
+])
+def test_participial_cue_after_a_non_cue_main_verb(text, expected):
+    assert run(text) == expected

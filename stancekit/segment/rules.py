@@ -71,7 +71,8 @@ def _sentence_subject(text: str, ss: int, cue_start: int):
     """First noun phrase of the main clause (after a leading adverbial ending with a comma)."""
     seg = text[ss:cue_start]
     lead = re.match(r"[^,“”\"]{0,140},\s+", seg)
-    start = ss + lead.end() if lead and _words(seg[:lead.end()]) <= 22 else ss
+    # a lead adverbial ends before the main clause, not at the cue (", saying …")
+    start = ss + lead.end() if lead and _words(seg[:lead.end()]) <= 22 and lead.end() < len(seg) else ss
     while start < cue_start and text[start].isspace():
         start += 1
     m = np_at_start(text, start, cue_start)
@@ -148,6 +149,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     subj, coord = subject_before(text, _clause_start(text, lay, ss, cue.start), cue.start)
     if subj is not None and is_possessive(subj) and re.match(r"\s*[:,]", text[cue.end:cue.end + 3]):
         return None  # a noun: "Editor’s note:", "Pagliano's Fifth Amendment claims, …"
+    if subj is None and not coord and _participial(text, cue):
+        coord = True  # "Clinton had mocked the complaint, saying …": the sentence subject speaks
     inverted = None
     if subj is None and not coord:
         inverted = subject_after(text, cue.end, se)
@@ -210,6 +213,11 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
     if span is None:
         return None
     return _reported(text, lay, span[0], span[1], cue, speaker, coord, absorbed)
+
+
+def _participial(text: str, cue: Cue) -> bool:
+    """A participle cue after a comma (", saying …", ", adding that …"); find_cues keeps no other -ing form."""
+    return text[cue.start:cue.end].endswith("ing") and text[max(0, cue.start - 2):cue.start] == ", "
 
 
 def _reported(text, lay, s, e, cue, speaker, coord, absorbed) -> Candidate:
