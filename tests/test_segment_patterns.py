@@ -342,3 +342,24 @@ def test_adverbial_between_cue_and_reported_clause(text, expected):
 ])
 def test_participial_cue_after_a_non_cue_main_verb(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bernie Sanders asked, “Why are we spending so much money on the military?”",
+     [("Why are we spending so much money on the military?", "direct", "Bernie Sanders")]),
+    ("Anna Kowalska met envoys. She asked if she could help.", [("if she could help", "indirect", "Anna Kowalska")]),
+    ("Trump cited his own endorsements from 88 generals and admirals Tuesday.",
+     [("his own endorsements from 88 generals and admirals Tuesday", "indirect", "Trump")]),
+    ("McConnell praised the country in June 2012, citing the release of political prisoners.",
+     [("the release of political prisoners", "indirect", "McConnell")]),
+    ("Strada accused the Saudi government of attempting to intimidate the 9/11 families.",
+     [("the Saudi government of attempting to intimidate the 9/11 families", "indirect", "Strada")]),
+    ("He asked for the bill.", []),
+    ("He was asked whether he would run.", []),
+    ("He was cited for speeding.", []),
+    ("The accused man was released.", []),
+    ("He accused her of nothing.", []),
+    ("Trump asked the crowd to vote.", []),
+])
+def test_asked_cited_accused_of(text, expected):
+    assert run(text) == expected

@@ -67,7 +67,8 @@ def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
             continue
         prev = words[i - 1].group().lower() if i else ""
         nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-        if prev in _PASSIVE and low in ("said", "told", "reported", "thought", "believed", "described"):
+        if prev in _PASSIVE and low in ("said", "told", "reported", "thought", "believed", "described",
+                                           "asked", "accused", "cited"):
             continue
         if low.endswith("ing") and not text[max(start, m.start() - 2):m.start()].startswith(", "):
             continue
@@ -177,6 +178,9 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     m = re.match(r"\s*,?", text[s:end]) and _TIME_ADV.match(text, s, end)
     if m:
         s = m.end()
+    obj = object_content(text, s, end, lemma)
+    if obj is not None:
+        return obj
     m = _OBJECT.match(text, s, end)
     took_that = False
     if m is None and lemma == "tell":  # "told NBC’s “Meet the Press” that …" / "told CNN on Sunday"
@@ -210,6 +214,26 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     if len(text[s:e].split()) < 3:
         return None
     return s, e
+
+
+# Cues whose content is their object rather than a clause: "cited problems in the Middle East",
+# "accused the GOP of stoking …", "asked (reporters) whether …".
+_OBJECT_CONTENT = {
+    "cite": re.compile(r"\s*(?!(?:for|by|in|as|on|at|to|from|with|that)\b)(?=[\w“\"$])"),
+    "accuse": re.compile(r"\s*(?=(?:[\w’'.\-]+\s+){1,6}?of\s+(?!(?:no|some|any|every)thing\b)[a-z]+ing\b)"),
+    "ask": re.compile(r"\s*(?:(?:reporters|him|her|them|voters|the (?:crowd|audience))\s+)?"
+                      r"(?=(?:whether|if|why|how|what|who|where)\s)"),
+}
+
+
+def object_content(text: str, s: int, end: int, lemma: str) -> tuple[int, int] | None:
+    """The object a cue of `_OBJECT_CONTENT` reports, up to the end of its clause."""
+    pat = _OBJECT_CONTENT.get(lemma)
+    m = pat.match(text, s, end) if pat else None
+    if m is None:
+        return None
+    e = clause_end(text, m.end(), end)
+    return (m.end(), e) if len(text[m.end():e].split()) >= 2 else None
 
 
 _SUBJECT_PRONOUN = re.compile(r"(?:he|she|they|we|I)\s+[a-z]")

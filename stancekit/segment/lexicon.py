@@ -14,6 +14,7 @@ CUE_LEMMAS = (
     "hope", "fear", "accuse", "criticise", "criticize", "praise", "welcome", "describe", "recall", "agree",
     "question", "caution", "signal", "hint", "complain", "boast", "counter", "retort", "mention", "assure",
     "underline", "underscore", "brand", "label", "rule", "lament", "scoff", "quip", "joke", "sign", "ask",
+    "cite",
 )
 _IRREGULAR = {
     "say": ("say", "says", "said", "saying"), "tell": ("tell", "tells", "told", "telling"),
@@ -46,7 +47,7 @@ WEAK_CUES = frozenset({"believe", "think", "hope", "fear", "agree", "describe", 
                        "welcome", "praise", "criticise", "criticize", "accuse", "report", "mention",
                        "sign", "label", "brand", "post", "answer", "comment", "signal", "observe", "lament",
                        "promise", "pledge", "vow", "demand", "propose", "respond", "reply", "announce", "ask",
-                       "state", "remark"})  # mostly nouns without "that": "state troopers", "his remarks"
+                       "state", "remark", "cite"})  # mostly nouns without "that": "state troopers", "his remarks"
 # Cues that often take a noun-phrase object ("maintains a program", "dismissed the criticism as …").
 NP_OBJECT_CUES = frozenset({"maintain", "dismiss"})
 # Prepositional and nominal cues.
