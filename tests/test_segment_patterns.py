@@ -363,3 +363,17 @@ def test_participial_cue_after_a_non_cue_main_verb(text, expected):
 ])
 def test_asked_cited_accused_of(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('David Pepper called the decision a "huge win for Ohio voters."',
+     [('the decision a "huge win for Ohio voters."', "mixed", "David Pepper")]),
+    ('Trump called the senator a "nasty guy," an "anchor baby," "unstable" and "sick."',
+     [('the senator a "nasty guy," an "anchor baby," "unstable" and "sick."', "mixed", "Trump")]),
+    ("He called for an investigation.", []),
+    ("He called his mother on Sunday.", []),
+    ("The band leader called Democratic bigwigs to the stage.", []),
+    ('The group, called "Vets for Trump," met on Monday.', []),
+])
+def test_called_x_quoted_label(text, expected):
+    assert run(text) == expected

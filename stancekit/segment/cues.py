@@ -74,9 +74,10 @@ def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
             continue
         end_ = m.end()
         if lemma in CUE_PARTICLES:
-            if nxt not in CUE_PARTICLES[lemma]:
+            if nxt in CUE_PARTICLES[lemma]:
+                end_ = words[i + 1].end()
+            elif not (lemma == "call" and _CALLED_X_Y.match(text, m.end(), end)):
                 continue
-            end_ = words[i + 1].end()
         out.append(Cue(m.start(), end_, lemma, lemma in WEAK_CUES or lemma in CUE_PARTICLES))
     return out
 
@@ -216,11 +217,15 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     return s, e
 
 
+# "called the decision a “huge win …”": an object, then a quoted label within a few words.
+_CALLED_X_Y = re.compile(r"\s+(?!(?:for|on|to|in|at|by|up|off|out|back|into|upon|it)\b)"
+                         r"(?:[\w’'.\-]+,?\s+){1,8}?(?:(?:a|an|the)\s+)?[“\"‘]")
 # Cues whose content is their object rather than a clause: "cited problems in the Middle East",
 # "accused the GOP of stoking …", "asked (reporters) whether …".
 _OBJECT_CONTENT = {
     "cite": re.compile(r"\s*(?!(?:for|by|in|as|on|at|to|from|with|that)\b)(?=[\w“\"$])"),
     "accuse": re.compile(r"\s*(?=(?:[\w’'.\-]+\s+){1,6}?of\s+(?!(?:no|some|any|every)thing\b)[a-z]+ing\b)"),
+    "call": re.compile(rf"(?={_CALLED_X_Y.pattern})\s*"),
     "ask": re.compile(r"\s*(?:(?:reporters|him|her|them|voters|the (?:crowd|audience))\s+)?"
                       r"(?=(?:whether|if|why|how|what|who|where)\s)"),
 }
