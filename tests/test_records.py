@@ -156,6 +156,7 @@ def test_parallel_segmentation_matches_serial_and_reports_the_same_errors():
         errors: list = []
         nlp = stancekit.load(stance=False, sentiment=False, n_process=n, batch_size=2)
         docs = [d.to_dict() for d in nlp.pipe(records, errors=errors)]
+        nlp.close()
         runs.append((docs, [(e.record, e.kind) for e in errors]))
     assert runs[0] == runs[1]
     assert len(runs[0][0]) == 5 and len(runs[0][1]) == 2

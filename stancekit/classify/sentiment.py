@@ -72,7 +72,7 @@ class SentimentClassifier:
              **runtime) -> "SentimentClassifier":
         """Load the shipped model (models/sentiment-minilm) or the one in `model_dir`.
 
-        `runtime` goes to `PairClassifier.load` (e.g. backend, quantize, num_threads where supported).
+        `runtime` goes to `PairClassifier.load` (backend="onnx", num_threads=...).
         """
         from stancekit.models.base import shipped_model_dir
         from stancekit.models.pair_classifier import PairClassifier

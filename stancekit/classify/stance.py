@@ -91,7 +91,11 @@ def _with_context(quote: str, ctx: str) -> str:
 
 def gated_out(target: Target, quote: str, context: str = "") -> bool:
     """True when `target` has keywords and none occurs in the quote or the context's last complete sentence."""
-    return bool(target.keywords) and not target.mentioned_in(f"{quote} {context_sentence(context)}")
+    return _gated(target, f"{quote} {context_sentence(context)}")
+
+
+def _gated(target: Target, probe: str) -> bool:
+    return bool(target.keywords) and not target.mentioned_in(probe)
 
 
 def certain_none() -> Label:
@@ -124,7 +128,7 @@ class StanceClassifier:
              **runtime) -> "StanceClassifier":
         """Load the shipped model (models/stance-minilm) or the one in `model_dir`.
 
-        `runtime` goes to `PairClassifier.load` (backend="onnx", quantize=True, num_threads=...).
+        `runtime` goes to `PairClassifier.load` (backend="onnx", num_threads=...).
         """
         from stancekit.models.base import shipped_model_dir
         from stancekit.models.pair_classifier import PairClassifier
@@ -156,7 +160,7 @@ class StanceClassifier:
             ctx = context_sentence(context or "")  # once per quote, not per target
             probe, text = f"{quote} {ctx}", None
             for t in targets:
-                if t.keywords and not t.mentioned_in(probe):  # = gated_out(t, quote, context)
+                if _gated(t, probe):
                     out[i][t.id] = certain_none()
                     continue
                 text = text or _with_context(quote, ctx)

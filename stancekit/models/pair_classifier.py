@@ -1,8 +1,8 @@
 """A cross-encoder that reads a pair of texts (target, quote) and returns calibrated class probabilities.
 
-Only the top encoder layers and the head are trained; the embeddings and bottom layers stay those
-of the base model, so a shipped model is the trained tensors alone (fp16 safetensors, ~14 MB) laid
-over the base installed from PyPI. The file's sha256 is checked before loading.
+The word embeddings (and the encoder layers under `freeze_layers`) stay those of the base model,
+so a shipped model is the trained tensors alone (fp16 safetensors, 21 MB with all six layers
+trained) laid over the base installed from PyPI. The file's sha256 is checked before loading.
 
 `pooling="mean+mark"` adds a second feature: the mean of the tokens between `<t>` and `</t>`
 markers in the second text (the mention whose sentiment is asked), concatenated to the mean over
