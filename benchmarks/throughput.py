@@ -36,7 +36,9 @@ SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 GOLD = SEED.with_suffix(".gold.json")
 POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
-CONFIGS = {"torch": dict(backend="torch"), "onnx": dict(backend="onnx")}
+CONFIGS = {"torch": dict(backend="torch", single_pass=False), "onnx": dict(backend="onnx", single_pass=False),
+           "single": dict(backend="torch", single_pass=True)}
+"""torch / onnx: the cross-encoders, one pass per question; single: models/quote-minilm, one pass per quote."""
 
 
 def log(*a) -> None:
@@ -110,7 +112,7 @@ def instrument(clf) -> list:
 
 def run_corpus(nlp, name: str, texts: list[str], batch_size: int) -> dict:
     records = [{"id": f"{name}-{i}", "text": t} for i, t in enumerate(texts)]
-    recorders = {k: instrument(m) for k in ("stance", "sentiment") if (m := nlp._model(k)) is not None}
+    recorders = {k: instrument(m) for k, m in zip(("quote", "stance", "sentiment"), nlp._models()) if m is not None}
     errors: list = []  # documents on which the pipeline raised (reported, not fatal)
     t0 = time.perf_counter()
     docs = list(nlp.pipe(records, errors=errors))
@@ -118,7 +120,7 @@ def run_corpus(nlp, name: str, texts: list[str], batch_size: int) -> dict:
     t_enc = sum(c[2] for calls in recorders.values() for c in calls)
     t_bare = 0.0
     for kind, calls in recorders.items():  # replay the exact pairs on the bare encoder
-        model = nlp._model(kind).model
+        model = dict(zip(("quote", "stance", "sentiment"), nlp._models()))[kind].model
         bare = type(model).predict_proba
         for a, b, _ in calls:
             t = time.perf_counter()
@@ -146,7 +148,7 @@ def macro_f1(pairs, labels) -> float:
 
 def accuracy(nlp) -> dict:
     """Stance and tone macro-F1 on the domain dev split and the seed gold quotes, and the predictions."""
-    stance, sentiment = nlp._model("stance"), nlp._model("sentiment")
+    quick, stance, sentiment = nlp._models()
     targets = [t.id for t in nlp.targets]
     dev = [json.loads(x) for x in DOMAIN.read_text(encoding="utf-8").splitlines() if x.strip()]
     dev = [r for r in dev if r.get("split") == "dev"]
@@ -154,9 +156,19 @@ def accuracy(nlp) -> dict:
     text = gold.get("text") or SEED.read_text(encoding="utf-8")
     seed = [q for q in gold["quotes"] if q.get("stance")]
     out: dict = {"preds": {}}
+    if quick is not None:  # one pass answers both; shaped as the cross-encoders' outputs
+        seed_ctx = [(q["text"], text[max(0, q["start"] - 400):q["start"]], []) for q in gold["quotes"]]
+        dev_res = quick.analyze([(r["text"], "", []) for r in dev], nlp.targets)
+        seed_res = dict(zip((q["text"] for q in gold["quotes"]), quick.analyze(seed_ctx, nlp.targets)))
+        stance = sentiment = True
     if stance is not None:
-        dev_pred = stance.predict([(r["text"], "") for r in dev], nlp.targets)
-        seed_pred = stance.predict([(q["text"], text[max(0, q["start"] - 400):q["start"]]) for q in seed], nlp.targets)
+        if quick is not None:
+            dev_pred = [r.stance for r in dev_res]
+            seed_pred = [seed_res[q["text"]].stance for q in seed]
+        else:
+            dev_pred = stance.predict([(r["text"], "") for r in dev], nlp.targets)
+            seed_pred = stance.predict([(q["text"], text[max(0, q["start"] - 400):q["start"]]) for q in seed],
+                                       nlp.targets)
         labels = ("favor", "against", "none")
         out["stance_dev_f1"] = sum(macro_f1([(_gold(r[t]), p[t].label) for r, p in zip(dev, dev_pred)], labels)
                                    for t in targets) / len(targets)
@@ -166,8 +178,12 @@ def accuracy(nlp) -> dict:
     if sentiment is not None:
         labels = ("negative", "neutral", "positive")
         sq = [q for q in gold["quotes"] if q.get("sentiment")]
-        dev_pred = sentiment.tone([r["text"] for r in dev])
-        seed_pred = sentiment.tone([q["text"] for q in sq])
+        if quick is not None:
+            dev_pred = [r.tone for r in dev_res]
+            seed_pred = [seed_res[q["text"]].tone for q in sq]
+        else:
+            dev_pred = sentiment.tone([r["text"] for r in dev])
+            seed_pred = sentiment.tone([q["text"] for q in sq])
         out["tone_dev_f1"] = macro_f1([(_gold(r["sentiment"]), p.label) for r, p in zip(dev, dev_pred)], labels)
         out["tone_seed_f1"] = macro_f1([(_gold(q["sentiment"]), p.label) for q, p in zip(sq, seed_pred)], labels)
         out["preds"]["tone"] = [p.label for p in dev_pred + seed_pred]
@@ -180,7 +196,7 @@ def child(args) -> None:
     t0 = time.perf_counter()
     nlp = stancekit.load(device=args.device, batch_size=args.batch_size, num_threads=args.threads,
                          stance_model=args.stance_model, sentiment_model=args.sentiment_model,
-                         stance=True, sentiment=True, **CONFIGS[args.child])
+                         quote_model=args.quote_model, stance=True, sentiment=True, **CONFIGS[args.child])
     corpora = {"seed": seed_articles(args.n, args.words)}
     if POLNEAR.exists():
         corpora["polnear"] = polnear_articles(args.n, args.words)
@@ -193,7 +209,8 @@ def child(args) -> None:
     parallel = {}
     if args.n_process > 1:  # the same pipeline in n worker processes (own models each), timed alone
         par = stancekit.load(device=args.device, batch_size=args.batch_size, stance_model=args.stance_model,
-                             sentiment_model=args.sentiment_model, stance=True, sentiment=True,
+                             sentiment_model=args.sentiment_model, quote_model=args.quote_model,
+                             stance=True, sentiment=True,
                              n_process=args.n_process, **CONFIGS[args.child])
         warm = [{"id": f"w{i}", "text": corpora["seed"][i % len(corpora["seed"])]}
                 for i in range(2 * args.n_process * args.batch_size)]
@@ -247,6 +264,7 @@ def main() -> None:
     ap.add_argument("--no-accuracy", dest="accuracy", action="store_false", help="skip the accuracy check")
     ap.add_argument("--stance-model", default=None)
     ap.add_argument("--sentiment-model", default=None)
+    ap.add_argument("--quote-model", default=None, help="single-pass model folder (default: models/quote-minilm)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -264,6 +282,7 @@ def main() -> None:
         cmd += ["--threads", str(args.threads)] if args.threads else []
         cmd += ["--stance-model", args.stance_model] if args.stance_model else []
         cmd += ["--sentiment-model", args.sentiment_model] if args.sentiment_model else []
+        cmd += ["--quote-model", args.quote_model] if args.quote_model else []
         cmd += [] if args.accuracy else ["--no-accuracy"]
         if CONFIGS[name]["backend"] == "onnx":  # export once, outside the measured process
             subprocess.run(cmd + ["--prepare", "--n", "1"], capture_output=True, text=True, check=True)

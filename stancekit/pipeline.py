@@ -27,7 +27,12 @@ class Pipeline:
         sentiment: run the sentiment model (same rule).
         device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
-        stance_model, sentiment_model: folders of other trained models (default: the shipped ones).
+        single_pass: read each quote once with models/quote-minilm, whose heads answer tone,
+            sentiment toward actors and the built-in targets (a custom target still goes to the
+            stance cross-encoder); "auto": when that model is installed; False: the cross-encoders
+            (stance-minilm, sentiment-minilm), one pass per question.
+        stance_model, sentiment_model, quote_model: folders of other trained models (default: the
+            shipped ones).
         backend: "torch", or "onnx" to run the models through ONNX Runtime (CPU).
         num_threads: CPU threads for the models (default: the cores available to the process,
             unless OMP_NUM_THREADS or a lower torch.set_num_threads says otherwise).
@@ -43,7 +48,8 @@ class Pipeline:
                  sentiment: bool | str = "auto", device: str = "auto", batch_size: int = 16,
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
-                 max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None):
+                 max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
+                 single_pass: bool | str = "auto", quote_model: str | None = None):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
         self.targets = resolve_targets(targets)
@@ -58,11 +64,14 @@ class Pipeline:
         self.max_chars = max_chars
         self.n_process = int(n_process)
         self.model_batch_size = model_batch_size
+        no_models = stance is False and sentiment is False
+        self.quote = False if no_models or (single_pass == "auto" and backend != "torch") else single_pass
+        self.quote_model = quote_model
         self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
                             batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,
                             backend=backend, num_threads=num_threads, max_chars=max_chars,
-                            model_batch_size=model_batch_size)
-        self._stance = self._sentiment = self._pool = None
+                            model_batch_size=model_batch_size, single_pass=single_pass, quote_model=quote_model)
+        self._stance = self._sentiment = self._quote = self._pool = None
 
     # -- models, loaded on first use ------------------------------------------------------------
     def _model(self, kind: str):
@@ -76,6 +85,9 @@ class Pipeline:
             except (FileNotFoundError, ImportError) as exc:
                 if want is True:
                     raise
+                if kind == "quote":  # the cross-encoders take over, as documented
+                    self.quote = False
+                    return None
                 warnings.warn(f"{kind} model unavailable, {kind} fields stay empty: {exc}", stacklevel=3)
                 setattr(self, kind, False)
                 return None
@@ -83,16 +95,21 @@ class Pipeline:
 
     def _load_model(self, kind: str):
         from stancekit.models.base import shipped_model_dir
-        from stancekit.models.pair_classifier import PairClassifier
+        from stancekit.models.pair_classifier import PairClassifier, pick_device
 
+        batch = self.model_batch_size or (256 if pick_device(self.device).startswith("cuda") else 32)
+        if kind == "quote":
+            from stancekit.classify.quote import QuoteClassifier
+
+            if self.backend != "torch":
+                raise ValueError("single_pass runs in torch; use single_pass=False with backend='onnx'.")
+            return QuoteClassifier.load(self.quote_model, device=self.device, batch_size=batch,
+                                        num_threads=self.num_threads)
         if kind == "stance":
             from stancekit.classify.stance import MODEL_NAME, StanceClassifier as cls
         else:
             from stancekit.classify.sentiment import MODEL_NAME, SentimentClassifier as cls
-        from stancekit.models.pair_classifier import pick_device
-
         path = getattr(self, f"{kind}_model") or shipped_model_dir(MODEL_NAME)
-        batch = self.model_batch_size or (256 if pick_device(self.device).startswith("cuda") else 32)
         return cls(PairClassifier.load(path, device=self.device, backend=self.backend,
                                        num_threads=self.num_threads, batch_size=batch))
 
@@ -201,8 +218,7 @@ class Pipeline:
         if errors is None:
             return self._classify(docs)
         if any(d.quotes for d in docs):  # a model that cannot load fails the run, not each document
-            self._model("stance")
-            self._model("sentiment")
+            self._models()
         try:
             return self._classify(docs)
         except Exception as exc:
@@ -220,14 +236,26 @@ class Pipeline:
     def _segment(self, r: Record) -> Document:
         return segment_record(r)
 
+    def _models(self) -> tuple:
+        """(quote model, stance model, sentiment model) in use, loading them on first call; None where unused."""
+        quick = self._model("quote")
+        covered = quick is not None and all(quick.covers(t) for t in self.targets)
+        stance = None if covered or self.stance is False else self._model("stance")
+        sentiment = None if quick is not None else self._model("sentiment")
+        return quick, stance, sentiment
+
     def _classify(self, docs: list[Document]) -> list[Document]:
         quotes: list[tuple[Document, Quote]] = [(d, q) for d in docs for q in d.quotes]
-        stance = self._model("stance") if quotes else None
-        if stance is not None:
+        if not quotes:
+            return docs
+        quick, stance, sentiment = self._models()
+        if quick is not None:
+            self._classify_single_pass(quick, quotes)
+        rest = [t for t in self.targets if quick is None or not quick.covers(t)]
+        if stance is not None and rest:
             items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in quotes]
-            for (_, q), labels in zip(quotes, stance.predict(items, self.targets)):
-                q.stance = labels
-        sentiment = self._model("sentiment") if quotes else None
+            for (_, q), labels in zip(quotes, stance.predict(items, rest)):
+                q.stance = {t.id: q.stance.get(t.id) or labels[t.id] for t in self.targets}
         if sentiment is not None:
             for (_, q), lab in zip(quotes, sentiment.tone([q.text for _, q in quotes])):
                 q.sentiment = lab
@@ -238,12 +266,24 @@ class Pipeline:
                     items.append((q.text, s - q.start, e - q.start))
             for (q, name), lab in zip(slots, sentiment.toward(items) if items else []):
                 q.sentiment_toward[name] = lab
-        if stance is not None:
+        if self.stance is not False and (stance is not None or quick is not None):
             from stancekit.aggregate.document import document_profiles
 
             for d in docs:
                 d.profiles = document_profiles(d, [t.id for t in self.targets])
         return docs
+
+
+    def _classify_single_pass(self, quick, quotes: list[tuple[Document, Quote]]) -> None:
+        mentions = [mentioned_actors(d, q) for d, q in quotes]
+        items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start], [(s - q.start, e - q.start) for _, s, e in m])
+                 for (d, q), m in zip(quotes, mentions)]
+        for (_, q), m, r in zip(quotes, mentions, quick.analyze(items, self.targets)):
+            if self.stance is not False:
+                q.stance = dict(r.stance)
+            if self.sentiment is not False:
+                q.sentiment = r.tone
+                q.sentiment_toward = {name: lab for (name, _, _), lab in zip(m, r.toward)}
 
 
 def segment_record(r: Record) -> Document:
@@ -257,8 +297,7 @@ _WORKER: "Pipeline | None" = None
 def _worker_init(config: dict) -> None:
     global _WORKER
     _WORKER = Pipeline(**config)
-    _WORKER._model("stance")  # load now, so no chunk waits on a model load
-    _WORKER._model("sentiment")
+    _WORKER._models()  # load now, so no chunk waits on a model load
 
 
 def _worker_pipe(chunk: list[Record]) -> tuple[list[Document], list[RecordError]]:

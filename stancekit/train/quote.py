@@ -1,0 +1,271 @@
+"""Recipe for models/quote-minilm: one encoder pass per quote for tone, both built-in stance targets and sentiment toward actors.
+
+Usage:
+    python -m stancekit.train.quote --threads 2            # ~20 min on 2 CPU cores
+    python -m stancekit.train.quote --epochs 3 --lr 7e-5 --seed 13 --out models/quote-minilm
+
+Data: NewsMTSC train sentences (each target a mention item of its sentence, span-pooled, no
+markers) for `toward`; the domain set's train split (`models/data/stance_domain.jsonl`, synthetic,
+written for stancekit) for `tone`, `nato_membership` and `peace_talks`, copied `--domain-upsample`
+times. Dev: NewsMTSC rw + mt dev for `toward`, the domain dev split for the others; a temperature
+and an abstain threshold are fitted per task there. Test splits are left to the benchmarks.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from stancekit.train import sentiment_data as sd
+from stancekit.train.calibration import ece, pick_abstain
+from stancekit.train.loop import bucketed_batches, fit_temperature, trained_on
+from stancekit.train.sentiment import _need, macro_f1
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = REPO / "models" / "quote-minilm"
+STANCE = ("favor", "against", "none")
+TASKS = {"tone": list(sd.LABELS), "nato_membership": list(STANCE), "peace_talks": list(STANCE),
+         "toward": list(sd.LABELS)}
+TEXT_TASKS = ("tone", "nato_membership", "peace_talks")
+DOMAIN_FIELD = {"tone": "sentiment", "nato_membership": "nato_membership", "peace_talks": "peace_talks"}
+
+log = logging.getLogger("stancekit.train.quote")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    a = parser.add_argument
+    a("--data", default=None, help="shared data root (default: ../shared/data next to the repository)")
+    a("--domain", default=str(sd.DEFAULT_DOMAIN), help="labelled domain set (jsonl: text, sentiment, "
+      "nato_membership, peace_talks, split)")
+    a("--out", default=str(DEFAULT_OUT), help="output model folder")
+    a("--domain-upsample", type=int, default=3, help="copies of the domain train quotes")
+    a("--epochs", type=float, default=3.0)
+    a("--lr", type=float, default=7e-5)
+    a("--batch-size", type=int, default=16)
+    a("--max-length", type=int, default=128)
+    a("--freeze-layers", type=int, default=0)
+    a("--mark-mentions", action="store_true", help="wrap the mentions asked about in <t> … </t> (entity markers); "
+      "the domain quotes get their actors found by stancekit.segment marked the same way")
+    a("--seed", type=int, default=13)
+    a("--threads", type=int, default=1, help="torch CPU threads")
+    a("--limit", type=int, default=None, help="use only the first N NewsMTSC train sentences (smoke runs)")
+    return parser
+
+
+# -- data -------------------------------------------------------------------------------------------
+Example = dict[str, Any]
+"""{"text": str, "labels": {text task: label}, "items": [(spans, label), ...]}"""
+
+
+def newsmtsc_examples(path: Path, limit: int | None = None) -> list[Example]:
+    """One example per sentence, its targets as mention items; a sentence over MAX_CHARS is cropped per target."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            text = r["sentence_normalized"]
+            items = [((int(t["from"]), int(t["to"])), sd.POLARITY[float(t["polarity"])]) for t in r["targets"]]
+            if len(text) <= sd.MAX_CHARS:
+                out.append({"text": text, "labels": {}, "items": [([span], lab) for span, lab in items]})
+            else:
+                for (s, e), lab in items:
+                    cut, s2, e2 = sd.crop(text, s, e)
+                    out.append({"text": cut, "labels": {}, "items": [([(s2, e2)], lab)]})
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def domain_examples(path: Path, split: str, marks: bool = False) -> list[Example]:
+    """Domain quotes of one split with their tone and stance labels (and their actors' first mentions as `marks`)."""
+    from stancekit.segment import segment
+
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("split") == split:
+                labels = {t: r[field] for t, field in DOMAIN_FIELD.items() if r.get(field) in TASKS[t]}
+                ex = {"text": r["text"], "labels": labels, "items": []}
+                if marks:
+                    ex["marks"] = [(a.mentions[0].start, a.mentions[0].end) for a in segment(r["text"])[1] if a.mentions]
+                out.append(ex)
+    return out
+
+
+def build_sets(data_root, domain, *, domain_upsample: int = 3, limit: int | None = None, marks: bool = False) -> dict:
+    root = Path(data_root) if data_root else sd.DEFAULT_DATA
+    news = newsmtsc_examples(_need(root / sd.NEWSMTSC["train"]), limit)
+    dom = domain_examples(_need(Path(domain)), "train", marks)
+    dev = {"newsmtsc_rw_dev": newsmtsc_examples(_need(root / sd.NEWSMTSC["dev_rw"])),
+           "newsmtsc_mt_dev": newsmtsc_examples(_need(root / sd.NEWSMTSC["dev_mt"])),
+           "domain_dev": domain_examples(Path(domain), "dev", marks)}
+    sizes = {"newsmtsc_train_sentences": len(news), "newsmtsc_train_targets": sum(len(x["items"]) for x in news),
+             "domain_train": len(dom), "domain_upsample": domain_upsample,
+             "domain_train_marked": sum(bool(x.get("marks")) for x in dom),
+             **{k: len(v) for k, v in dev.items()}}
+    return {"train": news + dom * domain_upsample, "dev": dev, "sizes": sizes}
+
+
+# -- training ---------------------------------------------------------------------------------------
+def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0, lr: float = 7e-5,
+                      batch_size: int = 16, warmup: float = 0.06, weight_decay: float = 0.01, seed: int = 13,
+                      progress: bool = True):
+    """Fine-tune a QuoteModel on examples; the loss is the sum over tasks of each task's mean cross-entropy."""
+    import torch
+    from tqdm.auto import tqdm
+
+    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+    if not hasattr(model, "net_"):
+        model._build()
+    for k, ex in enumerate(examples):
+        bad = [(t, v) for t, v in ex["labels"].items() if v not in model.tasks.get(t, ())]
+        bad += [("toward", lab) for _, lab in ex["items"] if lab not in model.tasks.get("toward", ())]
+        if bad:
+            raise ValueError(f"example {k} ({ex['text'][:40]!r}…): labels {bad} are not among the model's tasks")
+    net = model.net_
+    if model.mark_mentions:
+        examples = [marked(ex) for ex in examples]
+    enc = model.tokenize([ex["text"] for ex in examples])
+    lengths = [len(x) for x in enc["input_ids"]]
+    rng = random.Random(seed)
+    total = max(1, int(math.ceil(len(examples) / batch_size) * epochs))
+    params = [p for p in net.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    warm = max(1, int(total * warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    ce = torch.nn.CrossEntropyLoss()
+    net.train()
+    step, t0 = 0, time.time()
+    bar = tqdm(total=total, disable=not progress, desc="fine-tuning", mininterval=5)
+    while step < total:
+        for rows in bucketed_batches(lengths, batch_size, rng):
+            if step >= total:
+                break
+            items = [(i, spans) for i in rows for spans, _ in examples[i]["items"]]
+            feed = model.feed(enc, rows, items, [i for i, _ in items])
+            out = net(**feed)
+            loss = 0.0
+            for t in TEXT_TASKS:
+                if t not in out:
+                    continue
+                picked = [(r, examples[i]["labels"][t]) for r, i in enumerate(rows) if t in examples[i]["labels"]]
+                if picked:
+                    idx = torch.as_tensor([r for r, _ in picked], device=model.device_)
+                    y = torch.as_tensor([model.tasks[t].index(v) for _, v in picked], device=model.device_)
+                    loss = loss + ce(out[t][idx], y)
+            if items:
+                y = [model.tasks["toward"].index(lab) for i in rows for _, lab in examples[i]["items"]]
+                loss = loss + ce(out["toward"], torch.as_tensor(y, device=model.device_))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step(); sched.step(); opt.zero_grad()
+            step += 1
+            bar.update(1)
+            if step % 200 == 0:
+                log.info("step %d/%d loss %.4f %.1f texts/s", step, total, float(loss),
+                         step * batch_size / (time.time() - t0))
+    bar.close()
+    net.eval()
+    model.train_seconds_ = time.time() - t0
+    return model
+
+
+def marked(ex: Example) -> Example:
+    """The example with its item spans (and its extra `marks`) wrapped in `<t> … </t>`, spans moved."""
+    from stancekit.models.quote_model import mark_texts
+
+    [text], items = mark_texts([ex["text"]], [(0, spans) for spans, _ in ex["items"]], {0: ex.get("marks", [])})
+    return {"text": text, "labels": ex["labels"], "items": [(spans, lab) for (_, spans), (_, lab) in zip(items, ex["items"])]}
+
+
+# -- calibration ------------------------------------------------------------------------------------
+def dev_logits(model, examples: Sequence[Example]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{task: (logits, gold label indices)} over the labelled parts of `examples`."""
+    items = [(i, spans) for i, ex in enumerate(examples) for spans, _ in ex["items"]]
+    marks = {i: ex["marks"] for i, ex in enumerate(examples) if ex.get("marks")}
+    logits = model.logits([ex["text"] for ex in examples], items, marks=marks)
+    out = {}
+    for t in TEXT_TASKS:
+        rows = [i for i, ex in enumerate(examples) if t in ex["labels"]]
+        if rows:
+            out[t] = (logits[t][rows], np.array([model.tasks[t].index(examples[i]["labels"][t]) for i in rows]))
+    if items:
+        y = [model.tasks["toward"].index(lab) for ex in examples for _, lab in ex["items"]]
+        out["toward"] = (logits["toward"], np.array(y))
+    return out
+
+
+def calibrate(model, dev: dict[str, list[Example]]) -> dict:
+    """Per task: temperature by NLL and abstain threshold on dev; returns dev metrics and the rule."""
+    from stancekit.models.pair_classifier import softmax
+
+    per_set = {name: dev_logits(model, ex) for name, ex in dev.items()}
+    metrics: dict[str, Any] = {}
+    model.temperature_, model.abstain_below_ = {}, {}
+    for t in model.tasks:
+        parts = [v[t] for v in per_set.values() if t in v]
+        if not parts:
+            continue
+        lg, y = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        model.temperature_[t] = fit_temperature(lg, y)
+        probs = softmax(lg / model.temperature_[t])
+        model.abstain_below_[t] = pick_abstain(probs, y)
+        metrics[f"{t}_ece"] = round(ece(probs, y), 4)
+        metrics[f"{t}_abstain_rate"] = round(float((probs.max(1) < model.abstain_below_[t]).mean()), 4)
+    for name, v in per_set.items():
+        for t, (lg, y) in v.items():
+            labels = model.tasks[t]
+            metrics[f"{name}/{t}"] = {"macro_f1": round(macro_f1([labels[i] for i in y],
+                                                                 [labels[i] for i in lg.argmax(1)], labels), 4),
+                                      "accuracy": round(float((lg.argmax(1) == y).mean()), 4), "n": int(len(y))}
+    return {"dev_metrics": metrics, "abstain_rule": pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ")
+            + " Picked per task on its dev pairs."}
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from stancekit.models.quote_model import QuoteModel
+    from stancekit.train.sentiment import data_files
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    torch.set_num_threads(args.threads)
+    t0 = time.time()
+    sets = build_sets(args.data, args.domain, domain_upsample=args.domain_upsample, limit=args.limit,
+                      marks=args.mark_mentions)
+    log.info("data: %s", json.dumps(sets["sizes"]))
+    model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
+                       mark_mentions=args.mark_mentions)
+    train_quote_model(model, sets["train"], epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+                      seed=args.seed)
+    log.info("fine-tuned in %.0f s", model.train_seconds_)
+    hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
+                                           "domain_upsample", "limit", "threads", "mark_mentions")}
+    card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": sys.argv[1:], "seed": args.seed,
+            "hyperparameters": hyper, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
+            **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),
+            "total_seconds": round(time.time() - t0, 1), "torch": torch.__version__, "device": trained_on(model)}
+    path = model.save(args.out, **card)
+    log.info("saved %s T=%s abstain=%s dev %s", path, model.temperature_, model.abstain_below_,
+             json.dumps(card["dev_metrics"]))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = add_arguments(argparse.ArgumentParser(prog="python -m stancekit.train.quote",
+                                                   description=__doc__.split("\n")[0]))
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

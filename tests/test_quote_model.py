@@ -1,0 +1,147 @@
+"""The single-pass quote model: span pooling, batching, files, its recipe's data, and its classifier's rules."""
+import json
+
+import numpy as np
+import pytest
+
+from stancekit.classify.quote import QuoteClassifier, model_text
+from stancekit.models.quote_model import QuoteModel, span_mask
+from stancekit.targets import Target
+from stancekit.train import quote as recipe
+
+torch = pytest.importorskip("torch")
+
+TASKS = {"tone": ["negative", "neutral", "positive"], "nato_membership": ["favor", "against", "none"],
+         "toward": ["negative", "neutral", "positive"]}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return QuoteModel(TASKS, device="cpu")._build()
+
+
+def test_span_mask_selects_the_mention_tokens(model):
+    text = "Critics say Vladimir Putin lied about the talks."
+    enc = model.tokenize([text])
+    mask = span_mask(enc["offset_mapping"][0], [(12, 26)])
+    toks = model.tokenizer_.convert_ids_to_tokens(enc["input_ids"][0])
+    assert [t for t, m in zip(toks, mask) if m] == ["vladimir", "putin"]
+    assert span_mask(enc["offset_mapping"][0], [(200, 210)]).sum() == 0
+
+
+def test_one_pass_answers_every_task_in_input_order(model):
+    texts = ["Putin praised Zelensky warmly.", "No.", "Nato must let Ukraine in, Biden said."]
+    items = [(0, [(0, 5)]), (0, [(14, 22)]), (2, [(26, 31)])]
+    out = model.predict_proba(texts, items)
+    assert out["tone"].shape == (3, 3) and out["nato_membership"].shape == (3, 3) and out["toward"].shape == (3, 3)
+    assert np.allclose(out["toward"].sum(1), 1) and np.abs(out["toward"][0] - out["toward"][1]).max() > 1e-4
+    # batch size and text order change nothing
+    one = model.predict_proba(texts, items, batch_size=1)
+    rev = model.predict_proba(texts[::-1], [(2 - i, s) for i, s in items])
+    for t in out:
+        assert np.allclose(out[t], one[t], atol=1e-5)
+    assert np.allclose(out["tone"], rev["tone"][::-1], atol=1e-5)
+    assert np.allclose(out["toward"], rev["toward"], atol=1e-5)
+
+
+def test_a_mention_lost_to_truncation_falls_back_to_the_text_mean(model):
+    long = "word " * 300 + "Putin"
+    out = model.logits([long], [(0, [(len(long) - 5, len(long))])])
+    enc = model.feed(model.tokenize([long]), [0])
+    with torch.inference_mode():
+        hidden = model.net_.encoder(**enc).last_hidden_state
+        pooled = hidden.mean(1)
+        expect = model.net_.heads["toward"](torch.cat([pooled, pooled], 1)).numpy()
+    assert np.allclose(out["toward"], expect, atol=1e-4)
+
+
+def test_bad_items_are_refused(model):
+    with pytest.raises(ValueError, match="points at text 3"):
+        model.logits(["a"], [(3, [(0, 1)])])
+    with pytest.raises(ValueError, match="no 'toward' head"):
+        QuoteModel({"tone": TASKS["tone"]}, device="cpu")._build().logits(["a"], [(0, [(0, 1)])])
+
+
+def test_save_load_round_trip_and_sha256_check(model, tmp_path):
+    model.temperature_ = {t: 1.5 for t in TASKS}
+    model.abstain_below_ = {"tone": 0.4}
+    path = model.save(tmp_path / "m", seed=1)
+    again = QuoteModel.load(path, device="cpu")
+    texts, items = ["Nato is our future."], [(0, [(0, 4)])]
+    for t, v in model.predict_proba(texts, items).items():
+        assert np.allclose(v, again.predict_proba(texts, items)[t], atol=2e-3)
+    assert again.abstain_below_ == {"tone": 0.4} and json.loads((path / "config.json").read_text())["seed"] == 1
+    data = bytearray((path / "model.safetensors").read_bytes())
+    data[-1] ^= 1
+    (path / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="sha256"):
+        QuoteModel.load(path, device="cpu")
+
+
+def test_training_learns_a_toy_task():
+    m = QuoteModel({"tone": TASKS["tone"], "toward": TASKS["toward"]}, device="cpu")
+    examples = [{"text": "We love this wonderful deal.", "labels": {"tone": "positive"}, "items": []},
+                {"text": "This is a shameful disaster.", "labels": {"tone": "negative"}, "items": []},
+                {"text": "Smith lied and Jones helped.", "labels": {},
+                 "items": [([(0, 5)], "negative"), ([(15, 20)], "positive")]}]
+    recipe.train_quote_model(m, examples * 4, epochs=6, lr=3e-4, batch_size=4, progress=False)
+    out = m.predict_proba([e["text"] for e in examples], [(2, [(0, 5)]), (2, [(15, 20)])])
+    assert out["tone"][:2].argmax(1).tolist() == [2, 0]
+    assert out["toward"].argmax(1).tolist() == [0, 2]
+    with pytest.raises(ValueError, match="example 0"):
+        recipe.train_quote_model(m, [{"text": "x", "labels": {"tone": "happy"}, "items": []}], progress=False)
+
+
+def test_newsmtsc_sentences_become_one_example_with_their_targets(tmp_path):
+    row = {"sentence_normalized": "Trump attacked Clinton.", "primary_gid": "x",
+           "targets": [{"from": 0, "to": 5, "mention": "Trump", "polarity": 2.0},
+                       {"from": 15, "to": 22, "mention": "Clinton", "polarity": 4.0}]}
+    long = dict(row, sentence_normalized="Trump attacked Clinton. " + "x " * 400)
+    path = tmp_path / "n.jsonl"
+    path.write_text(json.dumps(row) + "\n" + json.dumps(long) + "\n")
+    ex = recipe.newsmtsc_examples(path)
+    assert ex[0] == {"text": "Trump attacked Clinton.", "labels": {},
+                     "items": [([(0, 5)], "negative"), ([(15, 22)], "neutral")]}
+    assert len(ex) == 3 and all(len(e["text"]) <= 600 for e in ex[1:])  # the long one, cropped per target
+    assert [e["text"][s:t] for e in ex[1:] for [(s, t)], _ in e["items"]] == ["Trump", "Clinton"]
+
+
+# -- the classifier's rules, on a stand-in model that returns fixed probabilities -----------------
+class FixedModel:
+    tasks = {"tone": TASKS["tone"], "nato_membership": TASKS["nato_membership"], "toward": TASKS["toward"]}
+    abstain_below_ = {"tone": 0.5}
+
+    def __init__(self):
+        self.calls = []
+
+    def predict_proba(self, texts, items):
+        self.calls.append((list(texts), list(items)))
+        return {"tone": np.tile([0.45, 0.35, 0.2], (len(texts), 1)),
+                "nato_membership": np.tile([0.7, 0.2, 0.1], (len(texts), 1)),
+                "toward": np.tile([0.1, 0.1, 0.8], (len(items), 1))}
+
+
+def test_model_text_puts_the_context_before_short_or_anaphoric_quotes():
+    text, shift = model_text("That is what Putin wants.", "Ukraine belongs in Nato. He said: “")
+    assert text[shift:] == "That is what Putin wants." and text.startswith("Ukraine belongs in Nato.")
+    assert model_text("We will keep supporting Ukraine for years.", "Nato matters. He said: ") == (
+        "We will keep supporting Ukraine for years.", 0)
+
+
+def test_classifier_gates_shifts_mentions_and_abstains():
+    fixed = FixedModel()
+    clf = QuoteClassifier(fixed)
+    talks = Target("talks_custom", "Peace talks should go ahead.", keywords=("talks",))
+    items = [("That is what Putin wants.", "Ukraine belongs in Nato. He said: “", [(13, 18)]),
+             ("We grow wheat here.", "", [])]
+    a, b = clf.analyze(items, ["nato_membership", talks])
+    assert set(a.stance) == {"nato_membership"}  # the custom target is not the model's
+    assert a.stance["nato_membership"].label == "favor"  # "Nato" is in the context sentence
+    assert b.stance["nato_membership"].label == "none" and b.stance["nato_membership"].scores["none"] == 1.0
+    assert a.tone.label == "abstain" and a.tone.scores["negative"] == 0.45  # under the tone threshold
+    assert [l.label for l in a.toward] == ["positive"] and b.toward == []
+    texts, mitems = fixed.calls[0]
+    [(i, [(s, e)])] = mitems
+    assert texts[i][s:e] == "Putin"  # the span moved with the context put in front
+    with pytest.raises(ValueError, match="Mention 0 of quote 0"):
+        clf.analyze([("short", "", [(3, 30)])])
