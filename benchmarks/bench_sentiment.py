@@ -31,7 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from stancekit.classify.sentiment import ABSTAIN, SentimentClassifier  # noqa: E402
+from stancekit.classify.sentiment import ABSTAIN, MODEL_NAME, SentimentClassifier  # noqa: E402
 from stancekit.models.base import sha256_of  # noqa: E402
 from stancekit.train import sentiment_data as sd  # noqa: E402
 from stancekit.train.sentiment import macro_f1  # noqa: E402
@@ -53,6 +53,11 @@ def macro_f1_gold(pairs, labels=sd.LABELS) -> float:
 
 def acc_gold(pairs) -> float:
     return sum(p in g for g, p in pairs) / max(1, len(pairs))
+
+
+def temperature(cfg: dict) -> str:
+    t = cfg["temperature"]
+    return ", ".join(f"{k} {v:.3f}" for k, v in t.items() if k in ("tone", "toward")) if isinstance(t, dict) else f"{t:.3f}"
 
 
 # -- baselines -------------------------------------------------------------------------------------
@@ -90,7 +95,8 @@ def shown(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", default=None, help="model folder (default: the shipped models/sentiment-minilm)")
+    p.add_argument("--model", default=None, help="model folder, a QuoteModel or a sentiment PairClassifier "
+                   "(default: the shipped one, see stancekit.classify.sentiment.MODEL_NAME)")
     p.add_argument("--data", default=str(sd.DEFAULT_DATA), help="shared data root")
     p.add_argument("--domain", default=str(sd.DEFAULT_DOMAIN))
     p.add_argument("--seeds", default=str(REPO / "seeds"))
@@ -104,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     vader = SentimentIntensityAnalyzer()
     clf = SentimentClassifier.load(args.model)
     model = clf.model
+    name = Path(args.model).name if args.model else MODEL_NAME
     root = Path(args.data)
     train = sd.load_newsmtsc(root / sd.NEWSMTSC["train"])
     majority_news = Counter(train["label"]).most_common(1)[0][0]
@@ -112,15 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     # NewsMTSC ------------------------------------------------------------------------------------
     for split in ("test_rw", "test_mt"):
         ds = sd.load_newsmtsc(root / sd.NEWSMTSC[split])
-        a, b, gold = sd.target_pairs(ds)
+        gold = list(ds["label"])
         t0 = time.time()
-        probs = model.predict_proba(a, b)
+        probs = clf.toward_proba([(r["text"], r["start"], r["end"]) for r in ds])
         dt = time.time() - t0
-        pred = [model.labels[i] for i in probs.argmax(1)]
+        pred = [clf.labels[i] for i in probs.argmax(1)]
         abstain = float((probs.max(1) < clf.threshold_).mean())
         kept = probs.max(1) >= clf.threshold_
         systems = {
-            "stancekit sentiment-minilm": pred,
+            f"stancekit {name}": pred,
             f"VADER, window ±{WINDOW_WORDS} words": [vader_label(vader, window(r["text"], r["start"], r["end"]))
                                                      for r in ds],
             "VADER, sentence": [vader_label(vader, r["text"]) for r in ds],
@@ -128,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, pr in systems.items():
             rows.append((split, name, macro_f1(gold, pr), float(np.mean([g == q for g, q in zip(gold, pr)])), len(gold)))
-        extra[split] = {"pairs_per_s": len(a) / dt, "abstain_rate": abstain,
+        extra[split] = {"pairs_per_s": len(gold) / dt, "abstain_rate": abstain,
                         "f1m_non_abstained": macro_f1(np.array(gold)[kept], np.array(pred)[kept]),
                         "share_kept": float(kept.mean())}
         log(split, "done", extra[split])
@@ -149,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         golds = [g for _, g in items]
         labs = clf.tone(texts)
         systems = {
-            "stancekit sentiment-minilm (argmax)": [max(l.scores, key=l.scores.get) for l in labs],
-            "stancekit sentiment-minilm (with abstain)": [l.label for l in labs],
+            f"stancekit {name} (argmax)": [max(l.scores, key=l.scores.get) for l in labs],
+            f"stancekit {name} (with abstain)": [l.label for l in labs],
             "VADER, whole quote": [vader_label(vader, t) for t in texts],
             f"majority ({majority_tone})": [majority_tone] * len(texts),
         }
@@ -163,10 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = model.config_
     cmd = " ".join(["python benchmarks/bench_sentiment.py", *sys.argv[1:], "> benchmarks/RESULTS_sentiment.md"])
     out = [
-        "# Sentiment benchmark (models/sentiment-minilm)", "",
+        f"# Sentiment benchmark (models/{name})", "",
         f"Command: `{cmd}`", "",
         f"Model: sha256 `{cfg['sha256'][:16]}…`, seed {cfg.get('seed')}, hyper-parameters "
-        f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {cfg['temperature']:.3f}, "
+        f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {temperature(cfg)}, "
         f"abstain below {clf.threshold_:.2f} (toward) / {clf.tone_threshold_:.2f} (tone). Machine: {platform.processor() or platform.machine()}, "
         f"torch {torch.__version__}, {args.threads} thread(s).", "",
         f"Data: NewsMTSC from `{shown(root)}`; domain set `{domain_path.name}` "

@@ -34,6 +34,7 @@ from stancekit.train import stance_data  # noqa: E402
 from stancekit.evaluate import macro_f1_acceptable  # noqa: E402
 
 CONTEXT_CHARS = 400
+SINGLE = "quote-minilm stance heads (single pass)"
 PROFILE_THRESHOLD = 0.2  # the rule of stancekit.aggregate.scoring
 REQUIRED_PROFILES = {("John Healey", "nato_membership"): "favor", ("John Healey", "peace_talks"): "favor",
                      ("Pete Hegseth", "nato_membership"): "against", ("United States", "nato_membership"): "against",
@@ -82,6 +83,21 @@ class Ours:
     def predict(self, items, targets):
         return [{tid: (lab.label, np.array([lab.scores[l] for l in LABELS])) for tid, lab in d.items()}
                 for d in self.clf.predict(items, targets)]
+
+
+class SinglePass:
+    """The stance heads of the single-pass quote model (models/quote-minilm), shaped like the other systems.
+
+    It has heads for the built-in targets only, so it has no ArgQ score (unseen motions).
+    """
+
+    def __init__(self, clf):
+        self.clf = clf
+
+    def predict(self, items, targets):
+        res = self.clf.analyze([(q, ctx, []) for q, ctx in items], targets)
+        return [{tid: (lab.label, np.array([lab.scores[l] for l in LABELS])) for tid, lab in r.stance.items()}
+                for r in res]
 
 
 def majority(train, prop=None):
@@ -227,6 +243,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=str(REPO / "models" / "stance-minilm"))
     ap.add_argument("--data", default=None)
+    ap.add_argument("--quote-model", default=str(REPO / "models" / "quote-minilm"),
+                    help="single-pass model whose stance heads are scored too (skipped when absent)")
     ap.add_argument("--domain", default=str(stance_data.DOMAIN_PATH))
     ap.add_argument("--seeds", nargs="*", default=sorted(str(p) for p in (REPO / "seeds").glob("*.gold.json")))
     ap.add_argument("--threads", type=int, default=2)
@@ -271,6 +289,10 @@ def main(argv=None) -> int:
         "TF-IDF + LR, without flipped pairs": Gated(tfidf_noflip),
         f"zero-shot cosine (tau={zs.tau:.2f})": Gated(zs),
     }
+    if (Path(args.quote_model) / "config.json").exists():
+        from stancekit.classify.quote import QuoteClassifier
+
+        systems[SINGLE] = SinglePass(QuoteClassifier.load(args.quote_model, device="cpu"))
     argq = {"stance-minilm (ours)": argq_model, "majority class": eval_argq(maj_ibm, test),
             "TF-IDF + LR": eval_argq(tfidf, test),
             "TF-IDF + LR, without flipped pairs": eval_argq(tfidf_noflip, test), f"zero-shot cosine (tau={zs.tau:.2f})": eval_argq(zs, test)}
@@ -328,8 +350,11 @@ def main(argv=None) -> int:
                    for t in TARGETS} for r in rows]
     prof_tables["gold labels"] = profiles(rows, gold_preds)
     prof_tables["gold labels skip"] = profiles(rows, gold_preds, skip_gated=True)
-    print("| actor | target | required | ours A (score) | ours B (score) | TF-IDF + LR A / B | zero-shot A / B | gold labels A / B (score A) |")
-    print("|---|---|---|---|---|---|---|---|")
+    single = SINGLE in prof_tables
+    print("| actor | target | required | ours A (score) | ours B (score) | TF-IDF + LR A / B | zero-shot A / B | "
+          "gold labels A / B (score A) |" + (" single pass A (score) |" if single else ""))
+    print("|---|---|---|---|---|---|---|---|" + ("---|" if single else ""))
+    ok_single = 0
     zs_name = next(n for n in systems if n.startswith("zero-shot"))
     ok, ok_b = 0, 0
     cell = lambda name, key: prof_tables[name].get(key, ("none", 0.0))
@@ -340,7 +365,13 @@ def main(argv=None) -> int:
         others = [f"{cell(n, (actor, tid))[0]} / {cell(n + ' skip', (actor, tid))[0]}" for n in ("TF-IDF + LR", zs_name)]
         g = cell("gold labels", (actor, tid))
         others.append(f"{g[0]} / {cell('gold labels skip', (actor, tid))[0]} ({g[1]:+.2f})")
+        if single:
+            sp = cell(SINGLE, (actor, tid))
+            ok_single += sp[0] == want
+            others.append(f"{sp[0]} ({sp[1]:+.2f})")
         print(f"| {actor} | {tid} | {want} | {a[0]} ({a[1]:+.2f}) | {b[0]} ({b[1]:+.2f}) | " + " | ".join(others) + " |")
+    if single:
+        print(f"\nSingle pass (quote-minilm's stance heads): {ok_single}/{len(REQUIRED_PROFILES)} required profiles right with A.")
     print(f"\nOurs: {ok}/{len(REQUIRED_PROFILES)} required profiles right with A, {ok_b}/{len(REQUIRED_PROFILES)} with B. "
           "All other gold profiles (ours, A):")
     print(", ".join(f"{a}/{t}: {v[0]} ({v[1]:+.2f})" for (a, t), v in sorted(prof_tables["stance-minilm (ours)"].items())

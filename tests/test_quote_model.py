@@ -145,3 +145,69 @@ def test_classifier_gates_shifts_mentions_and_abstains():
     assert texts[i][s:e] == "Putin"  # the span moved with the context put in front
     with pytest.raises(ValueError, match="Mention 0 of quote 0"):
         clf.analyze([("short", "", [(3, 30)])])
+
+
+def test_marks_wrap_each_mention_and_the_spans_follow():
+    from stancekit.models.quote_model import insert_marks, mark_texts
+
+    text, spans = insert_marks("Putin met Biden.", [(10, 15), (0, 5)])
+    assert text == "<t> Putin </t> met <t> Biden </t>." and [text[s:e] for s, e in spans] == ["Biden", "Putin"]
+    text, spans = insert_marks("Vladimir Putin met.", [(0, 14), (9, 14)])  # nested: one pair of marks
+    assert text == "<t> Vladimir Putin </t> met." and [text[s:e] for s, e in spans] == ["Vladimir Putin", "Putin"]
+    texts, items = mark_texts(["A said.", "Putin met Biden."], [(1, [(10, 15)]), (1, [(0, 5)])])
+    assert texts == ["A said.", "<t> Putin </t> met <t> Biden </t>."]
+    assert [texts[i][s:e] for i, [(s, e)] in items] == ["Biden", "Putin"]
+
+
+def test_a_marking_model_marks_the_mentions_it_is_asked_about(model):
+    marking = QuoteModel(TASKS, device="cpu", mark_mentions=True)._build()
+    marking.net_.load_state_dict(model.net_.state_dict())
+    text = "Critics say Putin lied."
+    plain = model.logits(["Critics say <t> Putin </t> lied."], [(0, [(16, 21)])])
+    marked = marking.logits([text], [(0, [(12, 17)])])
+    for t in plain:
+        assert np.allclose(plain[t], marked[t], atol=1e-5)
+
+
+def test_sentiment_classifier_runs_on_a_quote_model(model):
+    from stancekit.classify.sentiment import SentimentClassifier
+
+    model.abstain_below_ = {"tone": 0.0, "toward": 0.0}
+    clf = SentimentClassifier(model)
+    long = "word " * 200 + "Critics say Putin lied." + " word" * 200
+    start = long.index("Putin")
+    out = clf.toward([("Putin praised Zelensky.", 14, 22), (long, start, start + 5)])
+    assert len(out) == 2 and all(abs(sum(l.scores.values()) - 1) < 1e-4 for l in out)
+    assert clf.toward_proba([(long, start, start + 5)]).shape == (1, 3)  # cut to a window around the mention
+    assert clf.tone("We will win.").label in clf.labels and clf.labels == TASKS["toward"]
+    assert clf.tone([]) == [] and clf.toward([]) == []
+
+
+def test_pipeline_single_pass_fills_every_field_and_sends_custom_targets_to_the_cross_encoder():
+    import stancekit
+    from stancekit.classify.stance import StanceClassifier
+
+    class Pairs:  # stand-in stance cross-encoder: always favor
+        labels = ["favor", "against", "none"]
+        calls = 0
+
+        def predict_proba(self, a, b):
+            Pairs.calls += 1
+            return np.tile([0.8, 0.1, 0.1], (len(a), 1))
+
+    ceasefire = Target("ceasefire_now", "An immediate ceasefire should be agreed.", keywords=("ceasefire",))
+    text = "“Vladimir Putin wants a ceasefire only on his terms, and Nato should welcome Ukraine,” Mr Healey said."
+    nlp = stancekit.load(targets=["nato_membership", ceasefire], single_pass=True)
+    nlp._quote = QuoteClassifier(FixedModel())
+    nlp._stance = StanceClassifier(Pairs())
+    doc = nlp(text)
+    q = doc.quotes[0]
+    assert q.stance["nato_membership"].label == "favor" and q.stance["nato_membership"].scores["favor"] == 0.7
+    assert q.stance["ceasefire_now"].label == "favor" and Pairs.calls == 1
+    assert list(q.stance) == ["nato_membership", "ceasefire_now"]
+    assert q.sentiment.label == "abstain" and q.sentiment_toward["Vladimir Putin"].label == "positive"
+    assert nlp._sentiment is None  # the quote model answered tone and toward
+    off = stancekit.load(single_pass=True, sentiment=False)
+    off._quote = QuoteClassifier(FixedModel())
+    q2 = off(text).quotes[0]
+    assert q2.sentiment is None and q2.sentiment_toward == {} and q2.stance["nato_membership"].label == "favor"

@@ -23,8 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol, Sequence, overload
 
+import numpy as np
+
 from stancekit.doc import Label
-from stancekit.train.sentiment_data import LABELS, target_pair, tone_pair
+from stancekit.train.sentiment_data import LABELS, crop, target_pair, tone_pair
 
 MODEL_NAME = "sentiment-minilm"
 ABSTAIN = "abstain"
@@ -57,10 +59,11 @@ class SentimentClassifier:
     """Quote tone and sentiment toward actors, with one model.
 
     Args:
-        model: a fitted `PairClassifier` (or anything with `labels` and `predict_proba(a, b)`).
+        model: a fitted `QuoteModel` with `tone` and `toward` heads (models/quote-minilm), or a
+            `PairClassifier` trained by `stancekit.train.sentiment` (anything with `labels` and
+            `predict_proba(a, b)`).
         abstain_below: top-probability threshold for "abstain", for both uses; None takes the
-            model's thresholds, picked on dev per use at training time: `abstain_below` for
-            `toward`, `tone_abstain_below` of its config for `tone` (see models/sentiment-minilm.md).
+            model's thresholds, picked on dev per use at training time.
     """
 
     def __init__(self, model: ProbaModel | None = None, abstain_below: float | None = None):
@@ -70,29 +73,52 @@ class SentimentClassifier:
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto", batch_size: int = 32,
              **runtime) -> "SentimentClassifier":
-        """Load the shipped model (models/sentiment-minilm) or the one in `model_dir`.
+        """Load the shipped model (models/quote-minilm) or the one in `model_dir` (either kind).
 
-        `runtime` goes to `PairClassifier.load` (backend="onnx", num_threads=...).
+        `runtime` goes to the model's `load` (num_threads=...; backend="onnx" for a PairClassifier).
         """
+        import json
+
         from stancekit.models.base import shipped_model_dir
-        from stancekit.models.pair_classifier import PairClassifier
 
         path = Path(model_dir) if model_dir is not None else shipped_model_dir(MODEL_NAME)
+        config = json.loads((path / "config.json").read_text()) if (path / "config.json").exists() else {}
+        if config.get("kind") == "quote_model":
+            from stancekit.models.quote_model import QuoteModel
+
+            return cls(QuoteModel.load(path, device=device, batch_size=batch_size, **runtime))
+        from stancekit.models.pair_classifier import PairClassifier
+
         return cls(PairClassifier.load(path, device=device, batch_size=batch_size, **runtime))
+
+    @property
+    def _quote_model(self) -> bool:
+        return hasattr(self.model, "tasks")
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.model.tasks["toward"] if self._quote_model else self.model.labels)
+
+    def _model_threshold(self, use: str) -> float | None:
+        if self._quote_model:
+            return (getattr(self.model, "abstain_below_", None) or {}).get(use)
+        if use == "toward":
+            return getattr(self.model, "abstain_below", None)
+        return (getattr(self.model, "config_", None) or {}).get("tone_abstain_below")
 
     @property
     def threshold_(self) -> float:
         """Abstain threshold of `toward`."""
         if self.abstain_below is not None:
             return float(self.abstain_below)
-        return float(getattr(self.model, "abstain_below", 0.0) or 0.0)
+        return float(self._model_threshold("toward") or 0.0)
 
     @property
     def tone_threshold_(self) -> float:
         """Abstain threshold of `tone`."""
         if self.abstain_below is not None:
             return float(self.abstain_below)
-        value = (getattr(self.model, "config_", None) or {}).get("tone_abstain_below")
+        value = self._model_threshold("tone")
         return self.threshold_ if value is None else float(value)
 
     @overload
@@ -104,8 +130,7 @@ class SentimentClassifier:
         """Tone (negative/neutral/positive) of each whole text, e.g. a quote; one batch for all."""
         if isinstance(texts, str):
             return self.tone([texts])[0]
-        pairs = [tone_pair(t) for t in texts]
-        return self._classify(pairs, self.tone_threshold_)
+        return self._labels(self.tone_proba(texts), self.tone_threshold_)
 
     @overload
     def toward(self, items: Mention) -> Label: ...
@@ -122,14 +147,33 @@ class SentimentClassifier:
         """
         if isinstance(items, tuple) and len(items) == 3 and isinstance(items[0], str):
             return self.toward([items])[0]
-        pairs = [target_pair(text, int(s), int(e)) for text, s, e in items]
-        return self._classify(pairs, self.threshold_)
+        return self._labels(self.toward_proba(items), self.threshold_)
 
-    def _classify(self, pairs: list[tuple[str, str]], threshold: float) -> list[Label]:
+    def tone_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated tone probabilities, one row per text, columns in `labels` order."""
+        self._check()
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        if self._quote_model:
+            return self.model.predict_proba(list(texts))["tone"]
+        pairs = [tone_pair(t) for t in texts]
+        return self.model.predict_proba([p[0] for p in pairs], [p[1] for p in pairs])
+
+    def toward_proba(self, items: Sequence[Mention]) -> np.ndarray:
+        """Calibrated probabilities of the sentiment toward each mention, columns in `labels` order."""
+        self._check()
+        if not items:
+            return np.zeros((0, len(LABELS)))
+        if self._quote_model:
+            cut = [crop(text, int(s), int(e)) for text, s, e in items]
+            return self.model.predict_proba([c[0] for c in cut], [(i, [(c[1], c[2])]) for i, c in enumerate(cut)])["toward"]
+        pairs = [target_pair(text, int(s), int(e)) for text, s, e in items]
+        return self.model.predict_proba([p[0] for p in pairs], [p[1] for p in pairs])
+
+    def _check(self) -> None:
         if self.model is None:
             raise RuntimeError("SentimentClassifier has no model: use SentimentClassifier.load().")
-        if not pairs:
-            return []
-        probs = self.model.predict_proba([p[0] for p in pairs], [p[1] for p in pairs])
-        labels = list(self.model.labels)
+
+    def _labels(self, probs: np.ndarray, threshold: float) -> list[Label]:
+        labels = self.labels
         return [to_label(dict(zip(labels, map(float, row))), threshold) for row in probs]
