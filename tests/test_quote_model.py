@@ -211,3 +211,24 @@ def test_pipeline_single_pass_fills_every_field_and_sends_custom_targets_to_the_
     off._quote = QuoteClassifier(FixedModel())
     q2 = off(text).quotes[0]
     assert q2.sentiment is None and q2.sentiment_toward == {} and q2.stance["nato_membership"].label == "favor"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (recipe.sd.DEFAULT_DATA / recipe.sd.NEWSMTSC["dev_rw"]).exists(),
+                    reason="needs NewsMTSC dev from the shared data sets (present in CI, absent in a user's clone)")
+def test_recalibrate_refits_every_task_on_dev_and_keeps_the_card(tmp_path):
+    from stancekit.train.soup import soup
+
+    runs = []
+    for seed in (1, 2):
+        m = QuoteModel(recipe.TASKS, device="cpu", mark_mentions=True)._build()
+        with torch.no_grad():
+            m.net_.heads["tone"].bias += seed  # two different "runs" of one recipe
+        runs.append(m.save(tmp_path / f"r{seed}", task="quote", seed=seed, note="kept"))
+    out = soup(runs, tmp_path / "soup")
+    assert recipe.main(["--recalibrate", "--out", str(out), "--threads", "2"]) == 0
+    cfg = json.loads((out / "config.json").read_text())
+    assert set(cfg["temperature"]) == set(recipe.TASKS) and cfg["note"] == "kept" and cfg["seed"] == [1, 2]
+    assert {"newsmtsc_rw_dev/toward", "newsmtsc_mt_dev/toward", "domain_dev/tone"} <= set(cfg["dev_metrics"])
+    again = QuoteModel.load(out, device="cpu")  # sha256 rewritten with the weights
+    assert again.mark_mentions and again.temperature_ == pytest.approx(cfg["temperature"])

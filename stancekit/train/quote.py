@@ -35,6 +35,8 @@ STANCE = ("favor", "against", "none")
 TASKS = {"tone": list(sd.LABELS), "nato_membership": list(STANCE), "peace_talks": list(STANCE),
          "toward": list(sd.LABELS)}
 TEXT_TASKS = ("tone", "nato_membership", "peace_talks")
+SAVED_BY_MODEL = ("kind", "base", "tasks", "freeze_layers", "max_length", "mark_mentions", "temperature",
+                  "abstain_below", "sha256")
 DOMAIN_FIELD = {"tone": "sentiment", "nato_membership": "nato_membership", "peace_talks": "peace_talks"}
 
 log = logging.getLogger("stancekit.train.quote")
@@ -57,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--seed", type=int, default=13)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train sentences (smoke runs)")
+    a("--recalibrate", action="store_true", help="no training: reload the model in --out (e.g. a soup), refit "
+      "temperatures and thresholds on dev, rewrite config.json")
     return parser
 
 
@@ -241,6 +245,16 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     torch.set_num_threads(args.threads)
     t0 = time.time()
+    if args.recalibrate:
+        model = QuoteModel.load(args.out, device="cpu", num_threads=args.threads)
+        sets = build_sets(args.data, args.domain, limit=1, marks=model.mark_mentions)
+        kept = {k: v for k, v in model.config_.items() if k not in SAVED_BY_MODEL + ("dev_metrics", "abstain_rule")}
+        kept["recalibrated"] = {"argv": sys.argv[1:], "data_files": data_files(args.data, args.domain)}
+        card = {**kept, **calibrate(model, sets["dev"])}
+        model.save(args.out, **card)
+        log.info("recalibrated %s T=%s abstain=%s dev %s", args.out, model.temperature_, model.abstain_below_,
+                 json.dumps(card["dev_metrics"]))
+        return 0
     sets = build_sets(args.data, args.domain, domain_upsample=args.domain_upsample, limit=args.limit,
                       marks=args.mark_mentions)
     log.info("data: %s", json.dumps(sets["sizes"]))

@@ -7,6 +7,7 @@ recalibrated on dev by its task's recipe (`--recalibrate`), which refits tempera
 Usage:
     python -m stancekit.train.soup --out models/sentiment-minilm RUN_DIR [RUN_DIR ...]
     python -m stancekit.train.sentiment --recalibrate --out models/sentiment-minilm
+    python -m stancekit.train.quote --recalibrate --out models/quote-minilm      # a soup of quote models
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Sequence
 
 from stancekit.models.base import sha256_of
 
-MUST_AGREE = ("base", "labels", "freeze_layers", "max_length", "pooling", "task")
+MUST_AGREE = ("base", "kind", "labels", "tasks", "freeze_layers", "max_length", "pooling", "mark_mentions", "task")
 
 
 def average_states(states: Sequence[dict]) -> dict:
