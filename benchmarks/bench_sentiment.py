@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     vader = SentimentIntensityAnalyzer()
     clf = SentimentClassifier.load(args.model)
     model = clf.model
-    name = Path(args.model).name if args.model else MODEL_NAME
+    model_name = Path(args.model).name if args.model else MODEL_NAME
     root = Path(args.data)
     train = sd.load_newsmtsc(root / sd.NEWSMTSC["train"])
     majority_news = Counter(train["label"]).most_common(1)[0][0]
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         abstain = float((probs.max(1) < clf.threshold_).mean())
         kept = probs.max(1) >= clf.threshold_
         systems = {
-            f"stancekit {name}": pred,
+            f"stancekit {model_name}": pred,
             f"VADER, window ±{WINDOW_WORDS} words": [vader_label(vader, window(r["text"], r["start"], r["end"]))
                                                      for r in ds],
             "VADER, sentence": [vader_label(vader, r["text"]) for r in ds],
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         golds = [g for _, g in items]
         labs = clf.tone(texts)
         systems = {
-            f"stancekit {name} (argmax)": [max(l.scores, key=l.scores.get) for l in labs],
-            f"stancekit {name} (with abstain)": [l.label for l in labs],
+            f"stancekit {model_name} (argmax)": [max(l.scores, key=l.scores.get) for l in labs],
+            f"stancekit {model_name} (with abstain)": [l.label for l in labs],
             "VADER, whole quote": [vader_label(vader, t) for t in texts],
             f"majority ({majority_tone})": [majority_tone] * len(texts),
         }
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = model.config_
     cmd = " ".join(["python benchmarks/bench_sentiment.py", *sys.argv[1:], "> benchmarks/RESULTS_sentiment.md"])
     out = [
-        f"# Sentiment benchmark (models/{name})", "",
+        f"# Sentiment benchmark (models/{model_name})", "",
         f"Command: `{cmd}`", "",
         f"Model: sha256 `{cfg['sha256'][:16]}…`, seed {cfg.get('seed')}, hyper-parameters "
         f"`{json.dumps(cfg.get('hyperparameters', {}))}`, temperature {temperature(cfg)}, "

@@ -38,7 +38,9 @@ POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
 CONFIGS = {"torch": dict(backend="torch", single_pass=False), "onnx": dict(backend="onnx", single_pass=False),
            "single": dict(backend="torch", single_pass=True)}
-"""torch / onnx: the cross-encoders, one pass per question; single: models/quote-minilm, one pass per quote."""
+"""torch / onnx: stance from the cross-encoder, one pass per (quote, target), tone and sentiment toward
+actors from quote-minilm, one pass per quote (onnx: the cross-encoder through ONNX Runtime); single:
+the built-in targets from quote-minilm's stance heads too (`single_pass=True`), one pass per quote."""
 
 
 def log(*a) -> None:
@@ -156,13 +158,14 @@ def accuracy(nlp) -> dict:
     text = gold.get("text") or SEED.read_text(encoding="utf-8")
     seed = [q for q in gold["quotes"] if q.get("stance")]
     out: dict = {"preds": {}}
-    if quick is not None:  # one pass answers both; shaped as the cross-encoders' outputs
+    heads = nlp._head_targets(quick)
+    if quick is not None:  # one pass per quote; shaped as the cross-encoders' outputs
         seed_ctx = [(q["text"], text[max(0, q["start"] - 400):q["start"]], []) for q in gold["quotes"]]
-        dev_res = quick.analyze([(r["text"], "", []) for r in dev], nlp.targets)
-        seed_res = dict(zip((q["text"] for q in gold["quotes"]), quick.analyze(seed_ctx, nlp.targets)))
-        stance = sentiment = True
-    if stance is not None:
-        if quick is not None:
+        dev_res = quick.analyze([(r["text"], "", []) for r in dev], heads)
+        seed_res = dict(zip((q["text"] for q in gold["quotes"]), quick.analyze(seed_ctx, heads)))
+        sentiment = True
+    if stance is not None or heads:
+        if heads:
             dev_pred = [r.stance for r in dev_res]
             seed_pred = [seed_res[q["text"]].stance for q in seed]
         else:
@@ -196,7 +199,7 @@ def child(args) -> None:
     t0 = time.perf_counter()
     nlp = stancekit.load(device=args.device, batch_size=args.batch_size, num_threads=args.threads,
                          stance_model=args.stance_model, sentiment_model=args.sentiment_model,
-                         quote_model=args.quote_model, stance=True, sentiment=True, **CONFIGS[args.child])
+                         stance=True, sentiment=True, **CONFIGS[args.child])
     corpora = {"seed": seed_articles(args.n, args.words)}
     if POLNEAR.exists():
         corpora["polnear"] = polnear_articles(args.n, args.words)
@@ -209,8 +212,7 @@ def child(args) -> None:
     parallel = {}
     if args.n_process > 1:  # the same pipeline in n worker processes (own models each), timed alone
         par = stancekit.load(device=args.device, batch_size=args.batch_size, stance_model=args.stance_model,
-                             sentiment_model=args.sentiment_model, quote_model=args.quote_model,
-                             stance=True, sentiment=True,
+                             sentiment_model=args.sentiment_model, stance=True, sentiment=True,
                              n_process=args.n_process, **CONFIGS[args.child])
         warm = [{"id": f"w{i}", "text": corpora["seed"][i % len(corpora["seed"])]}
                 for i in range(2 * args.n_process * args.batch_size)]
@@ -264,7 +266,6 @@ def main() -> None:
     ap.add_argument("--no-accuracy", dest="accuracy", action="store_false", help="skip the accuracy check")
     ap.add_argument("--stance-model", default=None)
     ap.add_argument("--sentiment-model", default=None)
-    ap.add_argument("--quote-model", default=None, help="single-pass model folder (default: models/quote-minilm)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -282,7 +283,6 @@ def main() -> None:
         cmd += ["--threads", str(args.threads)] if args.threads else []
         cmd += ["--stance-model", args.stance_model] if args.stance_model else []
         cmd += ["--sentiment-model", args.sentiment_model] if args.sentiment_model else []
-        cmd += ["--quote-model", args.quote_model] if args.quote_model else []
         cmd += [] if args.accuracy else ["--no-accuracy"]
         if CONFIGS[name]["backend"] == "onnx":  # export once, outside the measured process
             subprocess.run(cmd + ["--prepare", "--n", "1"], capture_output=True, text=True, check=True)

@@ -24,16 +24,18 @@ class Pipeline:
     Args:
         targets: built-in target ids and/or `Target`s (default: nato_membership, peace_talks).
         stance: run the stance model ("auto": if its weights are installed, else warn and skip).
-        sentiment: run the sentiment model (same rule).
+        sentiment: run the sentiment model (same rule). The shipped one (models/quote-minilm)
+            reads each quote once for its tone and the sentiment toward every actor it names.
         device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
-        single_pass: read each quote once with models/quote-minilm, whose heads answer tone,
-            sentiment toward actors and the built-in targets (a custom target still goes to the
-            stance cross-encoder); "auto": when that model is installed; False: the cross-encoders
-            (stance-minilm, sentiment-minilm), one pass per question.
-        stance_model, sentiment_model, quote_model: folders of other trained models (default: the
-            shipped ones).
-        backend: "torch", or "onnx" to run the models through ONNX Runtime (CPU).
+        single_pass: also answer the built-in targets from that same pass, with quote-minilm's
+            stance heads, instead of one stance cross-encoder pair per (quote, target): ~3× faster
+            on CPU, with the accuracy trade-off measured in benchmarks/RESULTS_stance.md. A
+            custom target still goes to the cross-encoder.
+        stance_model, sentiment_model: folders of other trained models (default: the shipped
+            ones); a sentiment model may be a QuoteModel or a sentiment PairClassifier.
+        backend: "torch", or "onnx" to run the stance cross-encoder (and a PairClassifier
+            sentiment model) through ONNX Runtime (CPU); the quote model runs in torch.
         num_threads: CPU threads for the models (default: the cores available to the process,
             unless OMP_NUM_THREADS or a lower torch.set_num_threads says otherwise).
         max_chars: longer texts are reported as errors, not analysed.
@@ -49,7 +51,7 @@ class Pipeline:
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
-                 single_pass: bool | str = "auto", quote_model: str | None = None):
+                 single_pass: bool = False):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
         self.targets = resolve_targets(targets)
@@ -64,13 +66,12 @@ class Pipeline:
         self.max_chars = max_chars
         self.n_process = int(n_process)
         self.model_batch_size = model_batch_size
-        no_models = stance is False and sentiment is False
-        self.quote = False if no_models or (single_pass == "auto" and backend != "torch") else single_pass
-        self.quote_model = quote_model
+        self.single_pass = bool(single_pass) and stance is not False
+        self.quote = True if self.single_pass else sentiment  # the quote model serves sentiment (and heads)
         self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
                             batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,
                             backend=backend, num_threads=num_threads, max_chars=max_chars,
-                            model_batch_size=model_batch_size, single_pass=single_pass, quote_model=quote_model)
+                            model_batch_size=model_batch_size, single_pass=single_pass)
         self._stance = self._sentiment = self._quote = self._pool = None
 
     # -- models, loaded on first use ------------------------------------------------------------
@@ -80,12 +81,17 @@ class Pipeline:
             want = getattr(self, kind)
             if want is False:
                 return None
+            if kind == "quote" and not self._sentiment_is_quote_model():
+                if self.single_pass:
+                    raise ValueError(f"single_pass needs a QuoteModel; {self.sentiment_model} holds another kind.")
+                self.quote = False
+                return None
             try:
                 setattr(self, attr, self._load_model(kind))
             except (FileNotFoundError, ImportError) as exc:
                 if want is True:
                     raise
-                if kind == "quote":  # the cross-encoders take over, as documented
+                if kind == "quote":  # the sentiment loader warns, if it cannot load either
                     self.quote = False
                     return None
                 warnings.warn(f"{kind} model unavailable, {kind} fields stay empty: {exc}", stacklevel=3)
@@ -101,9 +107,7 @@ class Pipeline:
         if kind == "quote":
             from stancekit.classify.quote import QuoteClassifier
 
-            if self.backend != "torch":
-                raise ValueError("single_pass runs in torch; use single_pass=False with backend='onnx'.")
-            return QuoteClassifier.load(self.quote_model, device=self.device, batch_size=batch,
+            return QuoteClassifier.load(self.sentiment_model, device=self.device, batch_size=batch,
                                         num_threads=self.num_threads)
         if kind == "stance":
             from stancekit.classify.stance import MODEL_NAME, StanceClassifier as cls
@@ -112,6 +116,15 @@ class Pipeline:
         path = getattr(self, f"{kind}_model") or shipped_model_dir(MODEL_NAME)
         return cls(PairClassifier.load(path, device=self.device, backend=self.backend,
                                        num_threads=self.num_threads, batch_size=batch))
+
+    def _sentiment_is_quote_model(self) -> bool:
+        if self.sentiment_model is None:
+            return True  # the shipped sentiment model is models/quote-minilm
+        import json
+        from pathlib import Path
+
+        config = Path(self.sentiment_model) / "config.json"
+        return config.exists() and json.loads(config.read_text()).get("kind") == "quote_model"
 
     # -- analysis -----------------------------------------------------------------------------
     def __call__(self, text: str, doc_id: str | None = None, date: str | None = None,
@@ -239,10 +252,17 @@ class Pipeline:
     def _models(self) -> tuple:
         """(quote model, stance model, sentiment model) in use, loading them on first call; None where unused."""
         quick = self._model("quote")
-        covered = quick is not None and all(quick.covers(t) for t in self.targets)
-        stance = None if covered or self.stance is False else self._model("stance")
+        stance = self._model("stance") if self._cross_encoder_targets(quick) else None
         sentiment = None if quick is not None else self._model("sentiment")
         return quick, stance, sentiment
+
+    def _head_targets(self, quick) -> list[Target]:
+        """Targets answered by the quote model's stance heads (single_pass only)."""
+        return [t for t in self.targets if self.single_pass and quick is not None and quick.covers(t)]
+
+    def _cross_encoder_targets(self, quick) -> list[Target]:
+        heads = self._head_targets(quick)
+        return [] if self.stance is False else [t for t in self.targets if t not in heads]
 
     def _classify(self, docs: list[Document]) -> list[Document]:
         quotes: list[tuple[Document, Quote]] = [(d, q) for d in docs for q in d.quotes]
@@ -250,8 +270,8 @@ class Pipeline:
             return docs
         quick, stance, sentiment = self._models()
         if quick is not None:
-            self._classify_single_pass(quick, quotes)
-        rest = [t for t in self.targets if quick is None or not quick.covers(t)]
+            self._classify_single_pass(quick, quotes, self._head_targets(quick))
+        rest = self._cross_encoder_targets(quick)
         if stance is not None and rest:
             items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in quotes]
             for (_, q), labels in zip(quotes, stance.predict(items, rest)):
@@ -266,7 +286,7 @@ class Pipeline:
                     items.append((q.text, s - q.start, e - q.start))
             for (q, name), lab in zip(slots, sentiment.toward(items) if items else []):
                 q.sentiment_toward[name] = lab
-        if self.stance is not False and (stance is not None or quick is not None):
+        if self.stance is not False and (stance is not None or self._head_targets(quick)):
             from stancekit.aggregate.document import document_profiles
 
             for d in docs:
@@ -274,12 +294,13 @@ class Pipeline:
         return docs
 
 
-    def _classify_single_pass(self, quick, quotes: list[tuple[Document, Quote]]) -> None:
+    def _classify_single_pass(self, quick, quotes: list[tuple[Document, Quote]], heads: list[Target]) -> None:
+        """Tone, sentiment toward the actors and the `heads` targets of every quote, one pass each."""
         mentions = [mentioned_actors(d, q) for d, q in quotes]
         items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start], [(s - q.start, e - q.start) for _, s, e in m])
                  for (d, q), m in zip(quotes, mentions)]
-        for (_, q), m, r in zip(quotes, mentions, quick.analyze(items, self.targets)):
-            if self.stance is not False:
+        for (_, q), m, r in zip(quotes, mentions, quick.analyze(items, heads)):
+            if heads:
                 q.stance = dict(r.stance)
             if self.sentiment is not False:
                 q.sentiment = r.tone

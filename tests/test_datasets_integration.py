@@ -8,7 +8,7 @@ datasets = pytest.importorskip("datasets", reason="needs the datasets package (p
 import stancekit  # noqa: E402
 from tests.conftest import ROOT, SEED_TEXT  # noqa: E402
 
-MODELS = [ROOT / "models" / m / "config.json" for m in ("stance-minilm", "sentiment-minilm")]
+MODELS = [ROOT / "models" / m / "config.json" for m in ("stance-minilm", "quote-minilm")]
 
 
 def _ds():

@@ -183,30 +183,33 @@ def test_sentiment_classifier_runs_on_a_quote_model(model):
     assert clf.tone([]) == [] and clf.toward([]) == []
 
 
-def test_pipeline_single_pass_fills_every_field_and_sends_custom_targets_to_the_cross_encoder():
+def test_pipeline_modes_route_each_target_to_its_model():
     import stancekit
     from stancekit.classify.stance import StanceClassifier
 
-    class Pairs:  # stand-in stance cross-encoder: always favor
+    class Pairs:  # stand-in stance cross-encoder: always against
         labels = ["favor", "against", "none"]
-        calls = 0
+
+        def __init__(self):
+            self.calls = []
 
         def predict_proba(self, a, b):
-            Pairs.calls += 1
-            return np.tile([0.8, 0.1, 0.1], (len(a), 1))
+            self.calls.append(list(a))
+            return np.tile([0.1, 0.8, 0.1], (len(a), 1))
 
     ceasefire = Target("ceasefire_now", "An immediate ceasefire should be agreed.", keywords=("ceasefire",))
     text = "“Vladimir Putin wants a ceasefire only on his terms, and Nato should welcome Ukraine,” Mr Healey said."
-    nlp = stancekit.load(targets=["nato_membership", ceasefire], single_pass=True)
-    nlp._quote = QuoteClassifier(FixedModel())
-    nlp._stance = StanceClassifier(Pairs())
-    doc = nlp(text)
-    q = doc.quotes[0]
-    assert q.stance["nato_membership"].label == "favor" and q.stance["nato_membership"].scores["favor"] == 0.7
-    assert q.stance["ceasefire_now"].label == "favor" and Pairs.calls == 1
-    assert list(q.stance) == ["nato_membership", "ceasefire_now"]
-    assert q.sentiment.label == "abstain" and q.sentiment_toward["Vladimir Putin"].label == "positive"
-    assert nlp._sentiment is None  # the quote model answered tone and toward
+    for single in (True, False):
+        nlp = stancekit.load(targets=["nato_membership", ceasefire], single_pass=single)
+        nlp._quote, pairs = QuoteClassifier(FixedModel()), Pairs()
+        nlp._stance = StanceClassifier(pairs)
+        q = nlp(text).quotes[0]
+        assert list(q.stance) == ["nato_membership", "ceasefire_now"]
+        assert q.stance["ceasefire_now"].label == "against"  # custom: always the cross-encoder
+        assert q.stance["nato_membership"].label == ("favor" if single else "against")
+        assert [len(c) for c in pairs.calls] == [1 if single else 2]
+        assert q.sentiment.label == "abstain" and q.sentiment_toward["Vladimir Putin"].label == "positive"
+        assert nlp._sentiment is None  # the quote model answered tone and toward
     off = stancekit.load(single_pass=True, sentiment=False)
     off._quote = QuoteClassifier(FixedModel())
     q2 = off(text).quotes[0]

@@ -1,4 +1,4 @@
-"""The shipped sentiment model (slow) and the shared NewsMTSC files (skipped when absent)."""
+"""The shipped sentiment model, models/quote-minilm (slow), and the shared NewsMTSC files (skipped when absent)."""
 import json
 
 import pytest
@@ -6,10 +6,10 @@ import pytest
 from stancekit.models.base import MODELS_DIR
 from stancekit.train import sentiment_data as sd
 
-MODEL = MODELS_DIR / "sentiment-minilm"
+MODEL = MODELS_DIR / "quote-minilm"
 needs_model = pytest.mark.skipif(not (MODEL / "config.json").exists(),
-                                 reason="models/sentiment-minilm/config.json missing: train it with "
-                                        "`stancekit train sentiment` (see models/sentiment-minilm.md)")
+                                 reason="models/quote-minilm/config.json missing: train it with "
+                                        "`stancekit train quote` (see models/quote-minilm.md)")
 needs_data = pytest.mark.skipif(not (sd.DEFAULT_DATA / sd.NEWSMTSC["train"]).exists(),
                                 reason=f"NewsMTSC not found under {sd.DEFAULT_DATA} (the shared data root)")
 
@@ -35,7 +35,7 @@ def test_config_records_the_recipe():
     cfg = json.loads((MODEL / "config.json").read_text())
     for key in ("seed", "hyperparameters", "data_sizes", "dev_metrics", "temperature", "abstain_below", "sha256"):
         assert key in cfg
-    assert cfg["labels"] == list(sd.LABELS)
+    assert cfg["tasks"]["tone"] == cfg["tasks"]["toward"] == list(sd.LABELS) and cfg["mark_mentions"]
     shipped = sum(f.stat().st_size for f in MODEL.parent.glob("*/model.safetensors"))
     assert shipped <= 50_000_000  # all shipped models together
 
@@ -56,3 +56,18 @@ def test_toward_depends_on_the_marked_mention(clf):
     merkel, smith = clf.toward([(text, 15, 21), (text, 45, 50)])
     assert merkel.scores["positive"] > merkel.scores["negative"]
     assert smith.scores["negative"] > smith.scores["positive"]
+
+
+@pytest.mark.slow
+@needs_model
+def test_pipeline_reads_each_quote_once_and_single_pass_adds_the_stance_heads(seed_text):
+    import stancekit
+
+    nlp, fast = stancekit.load(device="cpu"), stancekit.load(device="cpu", single_pass=True)
+    d1, d2 = nlp(seed_text), fast(seed_text)
+    assert [q.text for q in d1.quotes] == [q.text for q in d2.quotes] and len(d1.quotes) > 10
+    for a, b in zip(d1.quotes, d2.quotes):
+        assert a.sentiment.scores == pytest.approx(b.sentiment.scores, abs=1e-4)  # the same pass
+        assert list(a.stance) == list(b.stance) == ["nato_membership", "peace_talks"]
+    assert any(q.sentiment_toward for q in d1.quotes)
+    assert nlp._sentiment is None and nlp._stance is not None and fast._stance is None

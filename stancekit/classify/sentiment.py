@@ -1,11 +1,12 @@
 """Sentiment: the tone of a whole quote, and the sentiment of a text toward an actor it mentions.
 
-One cross-encoder (models/sentiment-minilm, fine-tuned from all-MiniLM-L6-v2) answers both; the
-first text of the pair says which question is asked (see `stancekit.train.sentiment_data`):
+One model answers both, an item of `toward` being (text, mention_start, mention_end) with
+character offsets into that text:
 
-* `tone(texts)`: ("the speaker's tone", quote);
-* `toward(items)`: (mention, text with the mention wrapped in `<t> … </t>`), an item being
-  (text, mention_start, mention_end) with character offsets into that text.
+* the shipped `QuoteModel` (models/quote-minilm): the text is read once, with the mention wrapped
+  in `<t> … </t>`; a tone head reads the whole text, a `toward` head the text and the mention;
+* or a sentiment `PairClassifier` (`stancekit.train.sentiment`), one pass per question:
+  ("the speaker's tone", quote) and (mention, text with the mention wrapped in `<t> … </t>`).
 
 Labels are "negative", "neutral", "positive", or "abstain" where the top calibrated probability
 is under the model's threshold for that use (the scores are always returned).
@@ -28,7 +29,7 @@ import numpy as np
 from stancekit.doc import Label
 from stancekit.train.sentiment_data import LABELS, crop, target_pair, tone_pair
 
-MODEL_NAME = "sentiment-minilm"
+MODEL_NAME = "quote-minilm"
 ABSTAIN = "abstain"
 Mention = tuple[str, int, int]
 

@@ -1,4 +1,8 @@
-"""Recipe for models/sentiment-minilm: one cross-encoder for sentiment toward an actor and quote tone.
+"""Recipe for a sentiment cross-encoder (sentiment toward an actor and quote tone), one pass per question.
+
+The shipped sentiment model is models/quote-minilm (`stancekit.train.quote`, one pass per quote);
+this recipe reproduces the earlier cross-encoder, sentiment-minilm (its card's history is in
+models/quote-minilm.md), into `--out`; `SentimentClassifier.load(that folder)` runs it.
 
 Usage:
     stancekit train sentiment                # or: python -m stancekit.train.sentiment

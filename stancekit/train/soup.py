@@ -5,9 +5,9 @@ their average is often better than each of them and costs nothing at inference. 
 recalibrated on dev by its task's recipe (`--recalibrate`), which refits temperature and thresholds.
 
 Usage:
-    python -m stancekit.train.soup --out models/sentiment-minilm RUN_DIR [RUN_DIR ...]
-    python -m stancekit.train.sentiment --recalibrate --out models/sentiment-minilm
-    python -m stancekit.train.quote --recalibrate --out models/quote-minilm      # a soup of quote models
+    python -m stancekit.train.soup --out models/quote-minilm RUN_DIR [RUN_DIR ...]
+    python -m stancekit.train.quote --recalibrate --out models/quote-minilm
+    (a soup of sentiment cross-encoders: python -m stancekit.train.sentiment --recalibrate --out DIR)
 """
 from __future__ import annotations
 
