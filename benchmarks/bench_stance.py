@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from stancekit.classify.stance import LABELS, StanceClassifier, format_quote, gated_out  # noqa: E402
-from stancekit.targets import BUILTIN_TARGETS, Target  # noqa: E402
+from stancekit.targets import BUILTIN_TARGETS  # noqa: E402
 from stancekit.train import stance_data  # noqa: E402
 from stancekit.evaluate import macro_f1_acceptable  # noqa: E402
 

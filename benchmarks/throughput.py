@@ -357,7 +357,7 @@ def report(args, results, busy, load_before, load_after, cores) -> None:
     main_r = results[0]
     p(f"Requirements on {cores} cores ({main_r['config']}): ≥ 5 articles/s — "
       + ", ".join(f"{run['corpus']} {run['articles_per_s']:.2f}" for run in main_r["runs"])
-      + f"; pipeline / bare encoder ≤ 1.3 — " + ", ".join(f"{run['corpus']} {run['ratio']:.2f}" for run in main_r["runs"])
+      + "; pipeline / bare encoder ≤ 1.3 — " + ", ".join(f"{run['corpus']} {run['ratio']:.2f}" for run in main_r["runs"])
       + f"; peak RSS ≤ 1.5 GB — {main_r['peak_rss_mb']:.0f} MB.")
 
 

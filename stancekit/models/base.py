@@ -36,3 +36,54 @@ def shipped_model_dir(name: str) -> Path:
             f"(see models/{name}.md) or pass model_dir= to a folder holding config.json and model.safetensors."
         )
     return path
+
+
+def load_base():
+    """(tokenizer, encoder) of the base model, from the installed package; nothing is downloaded."""
+    from transformers import AutoModel, AutoTokenizer
+
+    base = base_model_path()
+    return (AutoTokenizer.from_pretrained(base, local_files_only=True),
+            AutoModel.from_pretrained(base, local_files_only=True))
+
+
+def save_trained(path: str | Path, state: dict, config: dict) -> Path:
+    """Write `state` as fp16 model.safetensors (atomically) and config.json with the file's sha256."""
+    import json
+    import os
+
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    tmp = path / "model.safetensors.tmp"
+    save_file({k: v.half().contiguous() for k, v in state.items()}, str(tmp), metadata={"base": BASE_MODEL_NAME})
+    os.replace(tmp, path / "model.safetensors")
+    config = {**config, "sha256": sha256_of(path / "model.safetensors")}
+    (path / "config.json").write_text(json.dumps(config, indent=1) + "\n")
+    return path
+
+
+def read_trained(path: str | Path) -> tuple[dict, dict]:
+    """(config, fp32 state) of a saved model; refuses a weights file whose sha256 differs from config.json's."""
+    import json
+
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    config = json.loads((path / "config.json").read_text())
+    weights = path / "model.safetensors"
+    digest = sha256_of(weights)
+    if digest != config.get("sha256"):
+        raise ValueError(f"{weights}: sha256 {digest} does not match config.json ({config.get('sha256')}); "
+                         "the file is corrupt or was replaced. Re-train or restore it.")
+    return config, {k: v.float() for k, v in load_file(str(weights)).items()}
+
+
+def lay_over(net, trainable: dict, state: dict, weights: Path) -> None:
+    """Load the trained tensors over a network built from the base model."""
+    missing = [k for k in trainable if k not in state]
+    if missing:
+        raise ValueError(f"{weights} lacks tensors {missing[:3]}…: not a stancekit model of this kind for this base.")
+    net.load_state_dict(state, strict=False)
+    net.eval()

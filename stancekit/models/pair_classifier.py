@@ -15,14 +15,12 @@ Runtime on CPU (see `stancekit.scale.runtime` and benchmarks/RESULTS_throughput.
 """
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, base_model_path, sha256_of
+from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, read_trained, save_trained
 
 
 def _torch():
@@ -64,11 +62,7 @@ class PairClassifier:
     def _build(self):
         """Create tokenizer and network from the base model (trained tensors are laid over later)."""
         torch = _torch()
-        from transformers import AutoModel, AutoTokenizer
-
-        base = base_model_path()
-        self.tokenizer_ = AutoTokenizer.from_pretrained(base, local_files_only=True)
-        encoder = AutoModel.from_pretrained(base, local_files_only=True)
+        self.tokenizer_, encoder = load_base()
         marks = self.tokenizer_.convert_tokens_to_ids(list(MARK_TOKENS))
         with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed,
             torch.manual_seed(0)                # so runs that differ in seed can be averaged (soup)
@@ -160,22 +154,10 @@ class PairClassifier:
     # -- files --------------------------------------------------------------------------------
     def save(self, path: str | Path, **card) -> Path:
         """Write model.safetensors (fp16, trained tensors only) and config.json with its sha256."""
-        from safetensors.torch import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state = {k: v.half().contiguous() for k, v in self.trainable_state().items()}
-        tmp = path / "model.safetensors.tmp"
-        save_file(state, str(tmp), metadata={"base": BASE_MODEL_NAME})
-        os.replace(tmp, path / "model.safetensors")
-        config = {
+        return save_trained(path, self.trainable_state(), {
             "base": BASE_MODEL_NAME, "labels": self.labels, "freeze_layers": self.freeze_layers,
             "max_length": self.max_length, "pooling": self.pooling, "temperature": float(self.temperature_),
-            "abstain_below": float(self.abstain_below),
-            "sha256": sha256_of(path / "model.safetensors"), **card,
-        }
-        (path / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-        return path
+            "abstain_below": float(self.abstain_below), **card})
 
     @classmethod
     def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32, backend: str = "torch",
@@ -188,15 +170,7 @@ class PairClassifier:
             num_threads: torch / ONNX Runtime threads (default: the available cores, unless
                 set by OMP_NUM_THREADS or torch.set_num_threads; see `configure_threads`).
         """
-        from safetensors.torch import load_file
-
-        path = Path(path)
-        config = json.loads((path / "config.json").read_text())
-        weights = path / "model.safetensors"
-        digest = sha256_of(weights)
-        if digest != config.get("sha256"):
-            raise ValueError(f"{weights}: sha256 {digest} does not match config.json ({config.get('sha256')}); "
-                             "the file is corrupt or was replaced. Re-train or restore it.")
+        config, state = read_trained(path)
         clf = cls(labels=config["labels"], freeze_layers=config["freeze_layers"],
                   max_length=config["max_length"], batch_size=batch_size, device=device,
                   abstain_below=config.get("abstain_below", 0.0), backend=backend,
@@ -204,12 +178,7 @@ class PairClassifier:
         clf.temperature_ = float(config.get("temperature", 1.0))
         clf.config_ = config
         clf._build()
-        state = load_file(str(weights))
-        missing = [k for k in clf.trainable_state() if k not in state]
-        if missing:
-            raise ValueError(f"{weights} lacks tensors {missing[:3]}…: not a stancekit model for this base.")
-        clf.net_.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-        clf.net_.eval()
+        lay_over(clf.net_, clf.trainable_state(), state, Path(path) / "model.safetensors")
         from stancekit.scale.runtime import prepare_for_inference
 
         prepare_for_inference(clf, num_threads)

@@ -22,14 +22,12 @@ Example:
 """
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, base_model_path, sha256_of
+from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, read_trained, save_trained
 from stancekit.models.pair_classifier import _torch, pick_device, softmax
 from stancekit.train.sentiment_data import MARK_CLOSE, MARK_OPEN
 
@@ -120,11 +118,7 @@ class QuoteModel:
     # -- building -------------------------------------------------------------------------------
     def _build(self):
         torch = _torch()
-        from transformers import AutoModel, AutoTokenizer
-
-        base = base_model_path()
-        self.tokenizer_ = AutoTokenizer.from_pretrained(base, local_files_only=True)
-        encoder = AutoModel.from_pretrained(base, local_files_only=True)
+        self.tokenizer_, encoder = load_base()
         with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed
             torch.manual_seed(0)
             self.net_ = _QuoteNet(encoder, self.tasks)
@@ -225,52 +219,28 @@ class QuoteModel:
     # -- files --------------------------------------------------------------------------------
     def save(self, path: str | Path, **card) -> Path:
         """Write model.safetensors (fp16, trained tensors only) and config.json with its sha256."""
-        from safetensors.torch import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        state = {k: v.half().contiguous() for k, v in self.trainable_state().items()}
-        tmp = path / "model.safetensors.tmp"
-        save_file(state, str(tmp), metadata={"base": BASE_MODEL_NAME})
-        os.replace(tmp, path / "model.safetensors")
-        config = {"kind": "quote_model", "base": BASE_MODEL_NAME, "tasks": self.tasks,
-                  "freeze_layers": self.freeze_layers, "max_length": self.max_length,
-                  "mark_mentions": self.mark_mentions,
-                  "temperature": {t: float(v) for t, v in self.temperature_.items()},
-                  "abstain_below": getattr(self, "abstain_below_", {}),
-                  "sha256": sha256_of(path / "model.safetensors"), **card}
-        (path / "config.json").write_text(json.dumps(config, indent=1) + "\n")
-        return path
+        return save_trained(path, self.trainable_state(), {
+            "kind": "quote_model", "base": BASE_MODEL_NAME, "tasks": self.tasks,
+            "freeze_layers": self.freeze_layers, "max_length": self.max_length, "mark_mentions": self.mark_mentions,
+            "temperature": {t: float(v) for t, v in self.temperature_.items()},
+            "abstain_below": getattr(self, "abstain_below_", {}), **card})
 
     @classmethod
     def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32,
              num_threads: int | None = None) -> "QuoteModel":
         """Load a saved model; refuses a weights file whose sha256 differs from config.json's."""
-        from safetensors.torch import load_file
-
         from stancekit.scale.runtime import configure_threads
 
-        path = Path(path)
-        config = json.loads((path / "config.json").read_text())
+        config, state = read_trained(path)
         if config.get("kind") != "quote_model":
             raise ValueError(f"{path} holds no QuoteModel (config kind {config.get('kind')!r}).")
-        weights = path / "model.safetensors"
-        digest = sha256_of(weights)
-        if digest != config.get("sha256"):
-            raise ValueError(f"{weights}: sha256 {digest} does not match config.json ({config.get('sha256')}); "
-                             "the file is corrupt or was replaced. Re-train or restore it.")
         m = cls(config["tasks"], freeze_layers=config["freeze_layers"], max_length=config["max_length"],
                 batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False))
         m.temperature_ = {t: float(v) for t, v in config.get("temperature", {}).items()}
         m.abstain_below_ = dict(config.get("abstain_below", {}))
         m.config_ = config
         m._build()
-        state = load_file(str(weights))
-        missing = [k for k in m.trainable_state() if k not in state]
-        if missing:
-            raise ValueError(f"{weights} lacks tensors {missing[:3]}…: not a QuoteModel for this base.")
-        m.net_.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-        m.net_.eval()
+        lay_over(m.net_, m.trainable_state(), state, Path(path) / "model.safetensors")
         if m.device_.startswith("cuda"):
             m.net_.half()
         else:
