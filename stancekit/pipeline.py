@@ -118,13 +118,10 @@ class Pipeline:
                                        num_threads=self.num_threads, batch_size=batch))
 
     def _sentiment_is_quote_model(self) -> bool:
-        if self.sentiment_model is None:
-            return True  # the shipped sentiment model is models/quote-minilm
-        import json
-        from pathlib import Path
+        from stancekit.models.base import model_kind
 
-        config = Path(self.sentiment_model) / "config.json"
-        return config.exists() and json.loads(config.read_text()).get("kind") == "quote_model"
+        # the shipped sentiment model is models/quote-minilm
+        return self.sentiment_model is None or model_kind(self.sentiment_model) == "quote_model"
 
     # -- analysis -----------------------------------------------------------------------------
     def __call__(self, text: str, doc_id: str | None = None, date: str | None = None,

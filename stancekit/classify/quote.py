@@ -41,7 +41,10 @@ def model_text(quote: str, context: str) -> tuple[str, int]:
     >>> model_text("That will take time.", "Ukraine belongs in Nato. He added: “")
     ('Ukraine belongs in Nato. That will take time.', 25)
     """
-    ctx = context_sentence(context or "")
+    return _with_sentence(quote, context_sentence(context or ""))
+
+
+def _with_sentence(quote: str, ctx: str) -> tuple[str, int]:
     if ctx and needs_context(quote):
         return f"{ctx} {quote}", len(ctx) + 1
     return quote, 0
@@ -80,10 +83,12 @@ class QuoteClassifier:
     def analyze(self, items: Sequence[QuoteItem], targets: Sequence[Target | str] | None = None) -> list[QuoteResult]:
         """One `QuoteResult` per (quote, context, mention spans) item; all go through one batched call."""
         targets = [t for t in resolve_targets(targets) if self.covers(t)]
-        texts, mention_items = [], []
+        texts, mention_items, probes = [], [], []
         for i, (quote, context, spans) in enumerate(items):
-            text, shift = model_text(quote, context)
+            ctx = context_sentence(context or "")  # once per quote: the text and the keyword gate share it
+            text, shift = _with_sentence(quote, ctx)
             texts.append(text)
+            probes.append(f"{quote} {ctx}")
             for k, (s, e) in enumerate(spans):
                 if not 0 <= s < e <= len(quote):
                     raise ValueError(f"Mention {k} of quote {i} ({s}, {e}) is not a span of its {len(quote)}-char text.")
@@ -92,9 +97,8 @@ class QuoteClassifier:
         out, k = [], 0
         for i, (quote, context, spans) in enumerate(items):
             r = QuoteResult(tone=self._label("tone", probs["tone"][i]))
-            probe = f"{quote} {context_sentence(context or '')}"
             for t in targets:
-                r.stance[t.id] = certain_none() if _gated(t, probe) else self._label(t.id, probs[t.id][i])
+                r.stance[t.id] = certain_none() if _gated(t, probes[i]) else self._label(t.id, probs[t.id][i])
             for _ in spans:
                 r.toward.append(self._label("toward", probs["toward"][k]))
                 k += 1

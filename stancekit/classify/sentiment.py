@@ -78,13 +78,10 @@ class SentimentClassifier:
 
         `runtime` goes to the model's `load` (num_threads=...; backend="onnx" for a PairClassifier).
         """
-        import json
-
-        from stancekit.models.base import shipped_model_dir
+        from stancekit.models.base import model_kind, shipped_model_dir
 
         path = Path(model_dir) if model_dir is not None else shipped_model_dir(MODEL_NAME)
-        config = json.loads((path / "config.json").read_text()) if (path / "config.json").exists() else {}
-        if config.get("kind") == "quote_model":
+        if model_kind(path) == "quote_model":
             from stancekit.models.quote_model import QuoteModel
 
             return cls(QuoteModel.load(path, device=device, batch_size=batch_size, **runtime))

@@ -42,7 +42,7 @@ CONTEXT_CHARS = 400
 
 _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 _TRAIL = " \t\n\r\"'“”‘’«»:—–-("
-_DROP_MARKS = re.compile("[“”\"«»]")
+_DROP_MARKS = str.maketrans("", "", "“”\"«»")
 _WORD = re.compile(r"[A-Za-z’']+")
 
 
@@ -61,7 +61,7 @@ def context_sentence(context: str) -> str:
     start = ends[-2] if len(ends) > 1 else 0
     if len(ends) == 1 and len(tail) >= CONTEXT_CHARS:
         return ""  # the sentence is cut at the window's start
-    sent = _DROP_MARKS.sub("", tail[start:ends[-1]])
+    sent = tail[start:ends[-1]].translate(_DROP_MARKS)
     return " ".join(sent.split()).strip(_TRAIL.replace(":", ""))
 
 

@@ -38,6 +38,24 @@ def shipped_model_dir(name: str) -> Path:
     return path
 
 
+def model_kind(path: str | Path) -> str | None:
+    """The `kind` a saved model's config.json declares ("quote_model"; None for a PairClassifier or no file)."""
+    import json
+
+    config = Path(path) / "config.json"
+    return json.loads(config.read_text()).get("kind") if config.exists() else None
+
+
+def pad_rows(seqs, rows, value: int):
+    """The token lists `seqs[i]` for i in `rows`, right-padded with `value` into one int64 array."""
+    import numpy as np
+
+    arr = np.full((len(rows), max(len(seqs[i]) for i in rows)), value, dtype=np.int64)
+    for r, i in enumerate(rows):
+        arr[r, :len(seqs[i])] = seqs[i]
+    return arr
+
+
 def load_base():
     """(tokenizer, encoder) of the base model, from the installed package; nothing is downloaded."""
     from transformers import AutoModel, AutoTokenizer

@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, read_trained, save_trained
+from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, pad_rows, read_trained, save_trained
 
 
 def _torch():
@@ -117,14 +117,7 @@ class PairClassifier:
         pad = {"input_ids": self.tokenizer_.pad_token_id or 0, "attention_mask": 0, "token_type_ids": 0}
 
         def padded(idx):
-            width = max(lengths[i] for i in idx)
-            arrays = {}
-            for k in names:
-                arr = np.full((len(idx), width), pad[k], dtype=np.int64)
-                for row, i in enumerate(idx):
-                    arr[row, :lengths[i]] = enc[k][i]
-                arrays[k] = arr
-            return arrays
+            return {k: pad_rows(enc[k], idx, pad[k]) for k in names}
 
         session = getattr(self, "session_", None)
         if session is not None:  # ONNX Runtime

@@ -27,7 +27,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, read_trained, save_trained
+from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, pad_rows, read_trained, save_trained
 from stancekit.models.pair_classifier import _torch, pick_device, softmax
 from stancekit.train.sentiment_data import MARK_CLOSE, MARK_OPEN
 
@@ -145,24 +145,19 @@ class QuoteModel:
         return self.tokenizer_(list(texts), truncation=True, max_length=self.max_length,
                                return_offsets_mapping=True)
 
-    def feed(self, enc, rows: Sequence[int], items: Sequence[Item] = (), item_text: Sequence[int] = ()):
+    def feed(self, enc, rows: Sequence[int], items: Sequence[Item] = ()):
         """Tensors for the texts `rows` of a tokenized call and the mention items on them."""
         torch = _torch()
-        width = max(len(enc["input_ids"][i]) for i in rows)
-        ids = np.full((len(rows), width), self.tokenizer_.pad_token_id or 0, dtype=np.int64)
-        att = np.zeros((len(rows), width), dtype=np.int64)
-        for r, i in enumerate(rows):
-            n = len(enc["input_ids"][i])
-            ids[r, :n] = enc["input_ids"][i]
-            att[r, :n] = 1
-        feed = {"input_ids": ids, "attention_mask": att, "token_type_ids": np.zeros_like(ids)}
+        ids = pad_rows(enc["input_ids"], rows, self.tokenizer_.pad_token_id or 0)
+        feed = {"input_ids": ids, "attention_mask": pad_rows(enc["attention_mask"], rows, 0),
+                "token_type_ids": np.zeros_like(ids)}
         if items:
             where = {i: r for r, i in enumerate(rows)}
-            masks = np.zeros((len(items), width), dtype=np.float32)
+            masks = np.zeros((len(items), ids.shape[1]), dtype=np.float32)
             for k, (i, spans) in enumerate(items):
                 m = span_mask(enc["offset_mapping"][i], spans)
                 masks[k, :len(m)] = m
-            feed["item_rows"] = np.array([where[i] for i in item_text], dtype=np.int64)
+            feed["item_rows"] = np.array([where[i] for i, _ in items], dtype=np.int64)
             feed["item_mask"] = masks
         return {k: torch.from_numpy(v).to(self.device_, non_blocking=True) for k, v in feed.items()}
 
@@ -201,7 +196,7 @@ class QuoteModel:
             for s in range(0, n, bs):
                 rows = order[s:s + bs]
                 ks = [k for i in rows for k in by_text.get(i, [])]
-                res = self.net_(**self.feed(enc, rows, [items[k] for k in ks], [items[k][0] for k in ks]))
+                res = self.net_(**self.feed(enc, rows, [items[k] for k in ks]))
                 for t, v in res.items():
                     v = v.float().cpu().numpy()
                     if t == SPAN_TASK:
@@ -229,7 +224,7 @@ class QuoteModel:
     def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32,
              num_threads: int | None = None) -> "QuoteModel":
         """Load a saved model; refuses a weights file whose sha256 differs from config.json's."""
-        from stancekit.scale.runtime import configure_threads
+        from stancekit.scale.runtime import prepare_for_inference
 
         config, state = read_trained(path)
         if config.get("kind") != "quote_model":
@@ -241,11 +236,7 @@ class QuoteModel:
         m.config_ = config
         m._build()
         lay_over(m.net_, m.trainable_state(), state, Path(path) / "model.safetensors")
-        if m.device_.startswith("cuda"):
-            m.net_.half()
-        else:
-            configure_threads(num_threads)
-        return m
+        return prepare_for_inference(m, num_threads)  # fp16 on a GPU, threads on CPU
 
 
 def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]]):

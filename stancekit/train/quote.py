@@ -156,7 +156,7 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
             if step >= total:
                 break
             items = [(i, spans) for i in rows for spans, _ in examples[i]["items"]]
-            feed = model.feed(enc, rows, items, [i for i, _ in items])
+            feed = model.feed(enc, rows, items)
             out = net(**feed)
             loss = 0.0
             for t in TEXT_TASKS:
