@@ -36,11 +36,12 @@ SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 GOLD = SEED.with_suffix(".gold.json")
 POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
-CONFIGS = {"torch": dict(backend="torch", single_pass=False), "onnx": dict(backend="onnx", single_pass=False),
-           "single": dict(backend="torch", single_pass=True)}
-"""torch / onnx: stance from the cross-encoder, one pass per (quote, target), tone and sentiment toward
-actors from quote-minilm, one pass per quote (onnx: the cross-encoder through ONNX Runtime); single:
-the built-in targets from quote-minilm's stance heads too (`single_pass=True`), one pass per quote."""
+CONFIGS = {"torch": dict(backend="torch", stance_heads="confident"), "onnx": dict(backend="onnx", stance_heads="confident"),
+           "never": dict(backend="torch", stance_heads="never"), "single": dict(backend="torch", stance_heads="always")}
+"""torch (the default pipeline) / onnx: tone, sentiment toward actors and both built-in targets from
+quote-minilm, one pass per quote, and the stance cross-encoder for the (quote, target) pairs whose
+head is unsure (onnx: that cross-encoder through ONNX Runtime); never: the cross-encoder for every
+pair the keyword gate lets through; single: the heads' answers always (`single_pass=True`)."""
 
 
 def log(*a) -> None:
@@ -168,6 +169,12 @@ def accuracy(nlp) -> dict:
         if heads:
             dev_pred = [r.stance for r in dev_res]
             seed_pred = [seed_res[q["text"]].stance for q in seed]
+            if stance is not None and nlp.stance_heads == "confident":  # unsure heads: the cross-encoder's
+                dev_x = stance.predict([(r["text"], "") for r in dev], nlp.targets)
+                seed_x = stance.predict([(q["text"], text[max(0, q["start"] - 400):q["start"]]) for q in seed],
+                                        nlp.targets)
+                dev_pred, seed_pred = ([{t: p[t] if quick.confident(t, p[t], nlp.defer_below) else x[t] for t in p}
+                                        for p, x in zip(preds, xs)] for preds, xs in ((dev_pred, dev_x), (seed_pred, seed_x)))
         else:
             dev_pred = stance.predict([(r["text"], "") for r in dev], nlp.targets)
             seed_pred = stance.predict([(q["text"], text[max(0, q["start"] - 400):q["start"]]) for q in seed],

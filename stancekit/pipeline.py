@@ -16,6 +16,7 @@ from stancekit.segment import segment
 from stancekit.targets import Target, resolve_targets
 
 CONTEXT_CHARS = 400
+STANCE_HEADS = ("confident", "always", "never")
 
 
 class Pipeline:
@@ -28,10 +29,17 @@ class Pipeline:
             reads each quote once for its tone and the sentiment toward every actor it names.
         device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
-        single_pass: also answer the built-in targets from that same pass, with quote-minilm's
-            stance heads, instead of one stance cross-encoder pair per (quote, target): ~3× faster
-            on CPU, with the accuracy trade-off measured in benchmarks/RESULTS_stance.md. A
-            custom target still goes to the cross-encoder.
+        stance_heads: how the built-in targets use quote-minilm's stance heads, which answer from
+            the pass that serves sentiment: "confident" (the default with the shipped stance model;
+            "never" with another `stance_model`) keeps a head's answer where its
+            calibrated top probability reaches the threshold fitted on dev (`defer_below`) and
+            asks the stance cross-encoder for the rest; "always" keeps every answer (one pass per
+            quote in all, fastest); "never" asks the cross-encoder for every (quote, target) pair
+            the keyword gate lets through. Accuracy and speed of each: benchmarks/RESULTS_stance.md
+            and RESULTS_throughput.md. A custom target always goes to the cross-encoder.
+        single_pass: shorthand for stance_heads="always".
+        defer_below: override the fitted threshold of stance_heads="confident" (0: as "always",
+            above 1: as "never").
         stance_model, sentiment_model: folders of other trained models (default: the shipped
             ones); a sentiment model may be a QuoteModel or a sentiment PairClassifier.
         backend: "torch", or "onnx" to run the stance cross-encoder (and a PairClassifier
@@ -51,9 +59,13 @@ class Pipeline:
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
-                 single_pass: bool = False):
+                 single_pass: bool = False, stance_heads: str | None = None, defer_below: float | None = None):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
+        if stance_heads is None:  # the deferral threshold was fitted against the shipped cross-encoder
+            stance_heads = "confident" if stance_model is None else "never"
+        if stance_heads not in STANCE_HEADS:
+            raise ValueError(f"stance_heads must be one of {STANCE_HEADS}, got {stance_heads!r}")
         self.targets = resolve_targets(targets)
         self.stance = stance
         self.sentiment = sentiment
@@ -66,12 +78,17 @@ class Pipeline:
         self.max_chars = max_chars
         self.n_process = int(n_process)
         self.model_batch_size = model_batch_size
-        self.single_pass = bool(single_pass) and stance is not False
-        self.quote = True if self.single_pass else sentiment  # the quote model serves sentiment (and heads)
+        self.stance_heads = "never" if stance is False else "always" if single_pass else stance_heads
+        self.single_pass = self.stance_heads == "always"
+        self.defer_below = defer_below
+        # the quote model serves sentiment and the heads; "confident" uses it where it is installed
+        self.quote = True if self.single_pass else sentiment if self.stance_heads == "never" or sentiment is not False \
+            else "auto"
         self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
                             batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,
                             backend=backend, num_threads=num_threads, max_chars=max_chars,
-                            model_batch_size=model_batch_size, single_pass=single_pass)
+                            model_batch_size=model_batch_size, single_pass=single_pass, stance_heads=stance_heads,
+                            defer_below=defer_below)
         self._stance = self._sentiment = self._quote = self._pool = None
 
     # -- models, loaded on first use ------------------------------------------------------------
@@ -249,13 +266,16 @@ class Pipeline:
     def _models(self) -> tuple:
         """(quote model, stance model, sentiment model) in use, loading them on first call; None where unused."""
         quick = self._model("quote")
-        stance = self._model("stance") if self._cross_encoder_targets(quick) else None
+        deferring = self.stance_heads == "confident" and bool(self._head_targets(quick))
+        stance = self._model("stance") if self._cross_encoder_targets(quick) or deferring else None
         sentiment = None if quick is not None else self._model("sentiment")
         return quick, stance, sentiment
 
     def _head_targets(self, quick) -> list[Target]:
-        """Targets answered by the quote model's stance heads (single_pass only)."""
-        return [t for t in self.targets if self.single_pass and quick is not None and quick.covers(t)]
+        """Targets the quote model's stance heads answer (all of their pairs, or the confident ones)."""
+        if self.stance_heads == "never" or quick is None:
+            return []
+        return [t for t in self.targets if quick.covers(t)]
 
     def _cross_encoder_targets(self, quick) -> list[Target]:
         heads = self._head_targets(quick)
@@ -268,6 +288,8 @@ class Pipeline:
         quick, stance, sentiment = self._models()
         if quick is not None:
             self._classify_single_pass(quick, quotes, self._head_targets(quick))
+            if self.stance_heads == "confident" and stance is not None:
+                self._ask_cross_encoder(quick, stance, quotes)
         rest = self._cross_encoder_targets(quick)
         if stance is not None and rest:
             items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in quotes]
@@ -302,6 +324,15 @@ class Pipeline:
             if self.sentiment is not False:
                 q.sentiment = r.tone
                 q.sentiment_toward = {name: lab for (name, _, _), lab in zip(m, r.toward)}
+
+
+    def _ask_cross_encoder(self, quick, stance, quotes: list[tuple[Document, Quote]]) -> None:
+        """Replace the heads' answers under the confidence threshold with the stance cross-encoder's."""
+        for t in self._head_targets(quick):
+            unsure = [(d, q) for d, q in quotes if not quick.confident(t.id, q.stance[t.id], self.defer_below)]
+            items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in unsure]
+            for (_, q), labels in zip(unsure, stance.predict(items, [t]) if items else []):
+                q.stance[t.id] = labels[t.id]
 
 
 def segment_record(r: Record) -> Document:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from stancekit.classify.quote import QuoteClassifier, model_text
+from stancekit.classify.stance import certain_none
 from stancekit.models.quote_model import QuoteModel, span_mask
 from stancekit.targets import Target
 from stancekit.train import quote as recipe
@@ -199,17 +200,28 @@ def test_pipeline_modes_route_each_target_to_its_model():
 
     ceasefire = Target("ceasefire_now", "An immediate ceasefire should be agreed.", keywords=("ceasefire",))
     text = "“Vladimir Putin wants a ceasefire only on his terms, and Nato should welcome Ukraine,” Mr Healey said."
-    for single in (True, False):
-        nlp = stancekit.load(targets=["nato_membership", ceasefire], single_pass=single)
+    # head answers favor with 0.7; the fixed model has no fitted threshold, so "confident" defers all
+    modes = [(dict(single_pass=True), "favor", [1]), (dict(stance_heads="never"), "against", [2]),
+             (dict(), "against", [1, 1]), (dict(defer_below=0.65), "favor", [1]),
+             (dict(stance_heads="confident", defer_below=0.75), "against", [1, 1])]
+    for kwargs, nato, calls in modes:
+        nlp = stancekit.load(targets=["nato_membership", ceasefire], **kwargs)
         nlp._quote, pairs = QuoteClassifier(FixedModel()), Pairs()
         nlp._stance = StanceClassifier(pairs)
         q = nlp(text).quotes[0]
-        assert list(q.stance) == ["nato_membership", "ceasefire_now"]
+        assert list(q.stance) == ["nato_membership", "ceasefire_now"], kwargs
         assert q.stance["ceasefire_now"].label == "against"  # custom: always the cross-encoder
-        assert q.stance["nato_membership"].label == ("favor" if single else "against")
-        assert [len(c) for c in pairs.calls] == [1 if single else 2]
+        assert q.stance["nato_membership"].label == nato, kwargs
+        assert [len(c) for c in pairs.calls] == calls, kwargs
         assert q.sentiment.label == "abstain" and q.sentiment_toward["Vladimir Putin"].label == "positive"
         assert nlp._sentiment is None  # the quote model answered tone and toward
+    fitted = FixedModel()
+    fitted.config_ = {"defer": {"below": {"nato_membership": 0.65}}}
+    clf = QuoteClassifier(fitted)
+    assert clf.defer_below("nato_membership") == 0.65 and clf.defer_below("peace_talks") == float("inf")
+    assert clf.confident("peace_talks", certain_none())  # the gate's answer always stands
+    with pytest.raises(ValueError, match="stance_heads"):
+        stancekit.load(stance_heads="sometimes")
     off = stancekit.load(single_pass=True, sentiment=False)
     off._quote = QuoteClassifier(FixedModel())
     q2 = off(text).quotes[0]
@@ -235,3 +247,34 @@ def test_recalibrate_refits_every_task_on_dev_and_keeps_the_card(tmp_path):
     assert {"newsmtsc_rw_dev/toward", "newsmtsc_mt_dev/toward", "domain_dev/tone"} <= set(cfg["dev_metrics"])
     again = QuoteModel.load(out, device="cpu")  # sha256 rewritten with the weights
     assert again.mark_mentions and again.temperature_ == pytest.approx(cfg["temperature"])
+
+
+def test_start_pooling_reads_the_token_before_the_mention_and_survives_a_round_trip(tmp_path):
+    m = QuoteModel(TASKS, device="cpu", mark_mentions=True, span_pooling="mean+start")._build()
+    assert m.net_.heads["toward"].in_features == 3 * m.net_.encoder.config.hidden_size
+    text = "Critics say Putin lied, and Biden agreed."
+    one = m.logits([text], [(0, [(12, 17)])])["toward"]
+    both = m.logits([text, "Short."], [(1, [(0, 5)]), (0, [(12, 17)])], batch_size=1)["toward"]
+    assert np.allclose(one[0], both[1], atol=1e-5)  # order and batching do not matter
+    loaded = QuoteModel.load(m.save(tmp_path / "m", task="quote"), device="cpu")
+    assert loaded.span_pooling == "mean+start"
+    assert np.allclose(loaded.logits([text], [(0, [(12, 17)])])["toward"], one, atol=2e-2)  # fp16 file
+    with pytest.raises(ValueError, match="span_pooling"):
+        QuoteModel(TASKS, span_pooling="max")
+
+
+def test_cascade_threshold_rule_and_the_shipped_fit():
+    from stancekit.models.base import shipped_model_dir
+    from stancekit.train.cascade import cascade_labels, pick_threshold
+
+    assert cascade_labels(["favor", "none"], [1.0, 0.6], ["against", "favor"], 2.0) == ["favor", "favor"]
+    rows = [{"threshold": 0.5, "cascade_f1": 80.0, "cross_encoder_f1": 86.0},
+            {"threshold": 0.6, "cascade_f1": 85.6, "cross_encoder_f1": 86.0},
+            {"threshold": 0.7, "cascade_f1": 86.2, "cross_encoder_f1": 86.0}]
+    assert pick_threshold(rows, 0.5) == 0.6 and pick_threshold(rows, 0.0) == 0.7
+    assert pick_threshold(rows[:1], 0.5) == float("inf")  # nothing qualifies: always ask the cross-encoder
+    config_path = shipped_model_dir("quote-minilm") / "config.json"
+    if not config_path.exists():
+        pytest.skip("the shipped quote model is not installed")
+    fit = json.loads(config_path.read_text())["defer"]
+    assert set(fit["below"].values()) == {pick_threshold(fit["grid"], fit["tolerance_points"])}

@@ -60,14 +60,23 @@ def test_toward_depends_on_the_marked_mention(clf):
 
 @pytest.mark.slow
 @needs_model
-def test_pipeline_reads_each_quote_once_and_single_pass_adds_the_stance_heads(seed_text):
+def test_pipeline_reads_each_quote_once_and_defers_only_unsure_heads(seed_text):
     import stancekit
 
     nlp, fast = stancekit.load(device="cpu"), stancekit.load(device="cpu", single_pass=True)
-    d1, d2 = nlp(seed_text), fast(seed_text)
-    assert [q.text for q in d1.quotes] == [q.text for q in d2.quotes] and len(d1.quotes) > 10
-    for a, b in zip(d1.quotes, d2.quotes):
+    slow = stancekit.load(device="cpu", stance_heads="never")
+    d1, d2, d3 = nlp(seed_text), fast(seed_text), slow(seed_text)
+    assert [q.text for q in d1.quotes] == [q.text for q in d2.quotes] == [q.text for q in d3.quotes]
+    assert len(d1.quotes) > 10
+    quick, deferred = nlp._quote, 0
+    for a, b, c in zip(d1.quotes, d2.quotes, d3.quotes):
         assert a.sentiment.scores == pytest.approx(b.sentiment.scores, abs=1e-4)  # the same pass
-        assert list(a.stance) == list(b.stance) == ["nato_membership", "peace_talks"]
+        assert list(a.stance) == list(b.stance) == list(c.stance) == ["nato_membership", "peace_talks"]
+        for t in a.stance:  # the head's answer where it is confident, the cross-encoder's elsewhere
+            sure = quick.confident(t, b.stance[t])
+            want = b.stance[t] if sure else c.stance[t]
+            assert a.stance[t].label == want.label and a.stance[t].scores == pytest.approx(want.scores, abs=1e-4)
+            deferred += not sure
+    assert 0 < deferred < sum(len(q.stance) for q in d1.quotes) / 2
     assert any(q.sentiment_toward for q in d1.quotes)
     assert nlp._sentiment is None and nlp._stance is not None and fast._stance is None

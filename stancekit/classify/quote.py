@@ -75,6 +75,24 @@ class QuoteClassifier:
         """True when the model has a head trained for this built-in target."""
         return target.id in self.model.tasks
 
+    def defer_below(self, task: str) -> float:
+        """Top probability under which the pipeline asks the stance cross-encoder instead (inf: always).
+
+        Fitted on the domain dev split by `stancekit.train.cascade` and kept in the model's config.
+        """
+        fitted = (getattr(self.model, "config_", None) or {}).get("defer", {}).get("below", {})
+        return float(fitted.get(task, float("inf")))
+
+    def confident(self, task: str, label: Label, below: float | None = None) -> bool:
+        """True when the head's answer stands: top probability at least `below` (default: the fitted one).
+
+        A certain answer (the keyword gate's `none`) always stands.
+
+        >>> QuoteClassifier(None).confident("peace_talks", Label("favor", {"favor": 0.9, "against": 0.05, "none": 0.05}), 0.65)
+        True
+        """
+        return max(label.scores.values()) >= min(1.0, self.defer_below(task) if below is None else below)
+
     def threshold(self, task: str) -> float:
         if self.abstain_below is not None:
             return float(self.abstain_below)

@@ -35,9 +35,11 @@ def add_parser(sub) -> None:
     p.add_argument("--backend", default="torch", choices=("torch", "onnx"), help="model runtime on CPU")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for the models (default: cores available)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per model batch")
-    p.add_argument("--single-pass", action="store_true",
-                   help="built-in targets from quote-minilm's stance heads, in the sentiment pass (~3x faster on CPU; "
-                        "trade-off in models/quote-minilm.md)")
+    p.add_argument("--stance-heads", default=None, choices=("confident", "always", "never"),
+                   help="built-in targets from quote-minilm's stance heads, in the sentiment pass: where they are "
+                        "confident (default; the stance cross-encoder answers the rest), always, or never "
+                        "(trade-offs in models/quote-minilm.md)")
+    p.add_argument("--single-pass", action="store_true", help="same as --stance-heads always (fastest)")
     p.add_argument("--n-process", type=int, default=1,
                    help="worker processes, each running the whole pipeline (on a GPU: ~1 per CPU core)")
     p.add_argument("--max-chars", type=int, default=MAX_CHARS, help="longer texts are reported, not analysed")
@@ -110,7 +112,8 @@ def run(args) -> int:
     nlp = load(args.targets, stance=False if args.no_stance else "auto",
                sentiment=False if args.no_sentiment else "auto", device=args.device, batch_size=args.batch_size,
                backend=args.backend, num_threads=args.threads, max_chars=args.max_chars,
-               n_process=args.n_process, single_pass=args.single_pass)
+               n_process=args.n_process, single_pass=args.single_pass,
+               stance_heads=args.stance_heads)
     kinds: Counter = Counter()
     n_ok = n_skip = 0
     with open(qpath, "a", encoding="utf-8") as qf, open(epath, "a", encoding="utf-8") as ef:
