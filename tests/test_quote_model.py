@@ -249,20 +249,6 @@ def test_recalibrate_refits_every_task_on_dev_and_keeps_the_card(tmp_path):
     assert again.mark_mentions and again.temperature_ == pytest.approx(cfg["temperature"])
 
 
-def test_start_pooling_reads_the_token_before_the_mention_and_survives_a_round_trip(tmp_path):
-    m = QuoteModel(TASKS, device="cpu", mark_mentions=True, span_pooling="mean+start")._build()
-    assert m.net_.heads["toward"].in_features == 3 * m.net_.encoder.config.hidden_size
-    text = "Critics say Putin lied, and Biden agreed."
-    one = m.logits([text], [(0, [(12, 17)])])["toward"]
-    both = m.logits([text, "Short."], [(1, [(0, 5)]), (0, [(12, 17)])], batch_size=1)["toward"]
-    assert np.allclose(one[0], both[1], atol=1e-5)  # order and batching do not matter
-    loaded = QuoteModel.load(m.save(tmp_path / "m", task="quote"), device="cpu")
-    assert loaded.span_pooling == "mean+start"
-    assert np.allclose(loaded.logits([text], [(0, [(12, 17)])])["toward"], one, atol=2e-2)  # fp16 file
-    with pytest.raises(ValueError, match="span_pooling"):
-        QuoteModel(TASKS, span_pooling="max")
-
-
 def test_cascade_threshold_rule_and_the_shipped_fit():
     from stancekit.models.base import shipped_model_dir
     from stancekit.train.cascade import cascade_labels, pick_threshold

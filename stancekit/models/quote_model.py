@@ -32,7 +32,6 @@ from stancekit.models.pair_classifier import _torch, pick_device, softmax
 from stancekit.train.sentiment_data import MARK_CLOSE, MARK_OPEN
 
 SPAN_TASK = "toward"
-SPAN_POOLING = ("mean", "mean+start")
 Spans = Sequence[tuple[int, int]]
 Item = tuple[int, Spans]
 """A mention question: (index of the text, character spans of the mention(s) in that text)."""
@@ -103,19 +102,12 @@ class QuoteModel:
         tasks: task name → labels. `toward` (if present) is the mention task; the others are
             questions about the whole text.
         mark_mentions: wrap the mentions asked about in `<t> … </t>` before encoding.
-        span_pooling: what `toward` reads besides the text mean: "mean" (the mention's token mean)
-            or "mean+start" (also the token just before the mention: the `<t>` marker's state,
-            as the entity-start pooling of relation classifiers, Baldini Soares et al. 2019).
     """
 
     def __init__(self, tasks: Mapping[str, Sequence[str]], freeze_layers: int = 0, max_length: int = 128,
-                 batch_size: int = 32, device: str = "auto", mark_mentions: bool = False,
-                 span_pooling: str = "mean"):
+                 batch_size: int = 32, device: str = "auto", mark_mentions: bool = False):
         if not tasks:
             raise ValueError("QuoteModel needs at least one task")
-        if span_pooling not in SPAN_POOLING:
-            raise ValueError(f"span_pooling must be one of {SPAN_POOLING}, got {span_pooling!r}")
-        self.span_pooling = span_pooling
         self.tasks = {k: list(v) for k, v in tasks.items()}
         self.freeze_layers = freeze_layers
         self.max_length = max_length
@@ -129,7 +121,7 @@ class QuoteModel:
         self.tokenizer_, encoder = load_base()
         with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed
             torch.manual_seed(0)
-            self.net_ = _QuoteNet(encoder, self.tasks, self.span_pooling)
+            self.net_ = _QuoteNet(encoder, self.tasks)
         for name, p in self.net_.named_parameters():
             p.requires_grad = self._is_trainable(name)
         self.device_ = pick_device(self.device)
@@ -225,7 +217,7 @@ class QuoteModel:
         return save_trained(path, self.trainable_state(), {
             "kind": "quote_model", "base": BASE_MODEL_NAME, "tasks": self.tasks,
             "freeze_layers": self.freeze_layers, "max_length": self.max_length, "mark_mentions": self.mark_mentions,
-            "span_pooling": self.span_pooling, "temperature": {t: float(v) for t, v in self.temperature_.items()},
+            "temperature": {t: float(v) for t, v in self.temperature_.items()},
             "abstain_below": getattr(self, "abstain_below_", {}), **card})
 
     @classmethod
@@ -238,8 +230,7 @@ class QuoteModel:
         if config.get("kind") != "quote_model":
             raise ValueError(f"{path} holds no QuoteModel (config kind {config.get('kind')!r}).")
         m = cls(config["tasks"], freeze_layers=config["freeze_layers"], max_length=config["max_length"],
-                batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False),
-                span_pooling=config.get("span_pooling", "mean"))
+                batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False))
         m.temperature_ = {t: float(v) for t, v in config.get("temperature", {}).items()}
         m.abstain_below_ = dict(config.get("abstain_below", {}))
         m.config_ = config
@@ -248,11 +239,10 @@ class QuoteModel:
         return prepare_for_inference(m, num_threads)  # fp16 on a GPU, threads on CPU
 
 
-def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]], span_pooling: str = "mean"):
-    """Encoder + mean pooling + one linear head per task (`toward` also reads the mention's mean, and its start)."""
+def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]]):
+    """Encoder + mean pooling + one linear head per task (`toward` also reads the mention's mean)."""
     torch = _torch()
     h = encoder.config.hidden_size
-    span_parts = 3 if span_pooling == "mean+start" else 2
 
     class QuoteNet(torch.nn.Module):
         def __init__(self):
@@ -260,7 +250,7 @@ def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]], span_pooling: str = "
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(0.1)
             self.heads = torch.nn.ModuleDict({
-                t: torch.nn.Linear(h * (span_parts if t == SPAN_TASK else 1), len(labels)) for t, labels in tasks.items()})
+                t: torch.nn.Linear(h * (2 if t == SPAN_TASK else 1), len(labels)) for t, labels in tasks.items()})
 
         def forward(self, input_ids, attention_mask, token_type_ids=None, item_rows=None, item_mask=None):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
@@ -274,12 +264,7 @@ def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]], span_pooling: str = "
                 count = m.sum(1)
                 span = (hidden[item_rows] * m).sum(1) / count.clamp(min=1.0)
                 base = pooled[item_rows]
-                parts = [base, torch.where(count > 0, span, base)]
-                if span_parts == 3:  # the token before the mention's first one (`>` of `<t>` when marked)
-                    first = (item_mask > 0).to(torch.int64).argmax(1)
-                    start = hidden[item_rows, (first - 1).clamp(min=0)]
-                    parts.append(torch.where(count > 0, start, base))
-                feats = torch.cat(parts, dim=1)
+                feats = torch.cat([base, torch.where(count > 0, span, base)], dim=1)
                 out[SPAN_TASK] = self.heads[SPAN_TASK](self.dropout(feats))
             return out
 

@@ -35,7 +35,7 @@ STANCE = ("favor", "against", "none")
 TASKS = {"tone": list(sd.LABELS), "nato_membership": list(STANCE), "peace_talks": list(STANCE),
          "toward": list(sd.LABELS)}
 TEXT_TASKS = ("tone", "nato_membership", "peace_talks")
-SAVED_BY_MODEL = ("kind", "base", "tasks", "freeze_layers", "max_length", "mark_mentions", "span_pooling", "temperature",
+SAVED_BY_MODEL = ("kind", "base", "tasks", "freeze_layers", "max_length", "mark_mentions", "temperature",
                   "abstain_below", "sha256")
 DOMAIN_FIELD = {"tone": "sentiment", "nato_membership": "nato_membership", "peace_talks": "peace_talks"}
 
@@ -56,8 +56,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--freeze-layers", type=int, default=0)
     a("--mark-mentions", action="store_true", help="wrap the mentions asked about in <t> … </t> (entity markers); "
       "the domain quotes get their actors found by stancekit.segment marked the same way")
-    a("--span-pooling", choices=("mean", "mean+start"), default="mean", help="what the toward head reads besides "
-      "the text mean: the mention's token mean, or that and the token before the mention (the marker)")
     a("--seed", type=int, default=13)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train sentences (smoke runs)")
@@ -261,12 +259,12 @@ def run(args: argparse.Namespace) -> int:
                       marks=args.mark_mentions)
     log.info("data: %s", json.dumps(sets["sizes"]))
     model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
-                       mark_mentions=args.mark_mentions, span_pooling=args.span_pooling)
+                       mark_mentions=args.mark_mentions)
     train_quote_model(model, sets["train"], epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                       seed=args.seed)
     log.info("fine-tuned in %.0f s", model.train_seconds_)
     hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                           "domain_upsample", "limit", "threads", "mark_mentions", "span_pooling")}
+                                           "domain_upsample", "limit", "threads", "mark_mentions")}
     card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": sys.argv[1:], "seed": args.seed,
             "hyperparameters": hyper, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
             **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),

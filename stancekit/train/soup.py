@@ -20,7 +20,7 @@ from typing import Sequence
 
 from stancekit.models.base import sha256_of
 
-MUST_AGREE = ("base", "kind", "labels", "tasks", "freeze_layers", "max_length", "pooling", "mark_mentions", "span_pooling", "task")
+MUST_AGREE = ("base", "kind", "labels", "tasks", "freeze_layers", "max_length", "pooling", "mark_mentions", "task")
 
 
 def average_states(states: Sequence[dict]) -> dict:
