@@ -35,7 +35,7 @@ from stancekit.evaluate import macro_f1_acceptable  # noqa: E402
 
 CONTEXT_CHARS = 400
 SINGLE = "quote-minilm stance heads (single pass)"
-CASCADE = "heads where confident, else stance-minilm (pipeline default)"
+CASCADE = "heads where confident, else stance-minilm (stance_heads='confident')"
 PROFILE_THRESHOLD = 0.2  # the rule of stancekit.aggregate.scoring
 REQUIRED_PROFILES = {("John Healey", "nato_membership"): "favor", ("John Healey", "peace_talks"): "favor",
                      ("Pete Hegseth", "nato_membership"): "against", ("United States", "nato_membership"): "against",
@@ -102,7 +102,7 @@ class SinglePass:
 
 
 class Cascade:
-    """The pipeline's default: a head's answer where its top probability reaches the fitted threshold, else ours."""
+    """stance_heads="confident": a head's answer where its top probability reaches the fitted threshold, else ours."""
 
     def __init__(self, clf, ours):
         self.clf, self.heads, self.ours = clf, SinglePass(clf), ours
@@ -372,7 +372,7 @@ def main(argv=None) -> int:
     prof_tables["gold labels"] = profiles(rows, gold_preds)
     prof_tables["gold labels skip"] = profiles(rows, gold_preds, skip_gated=True)
     extra = [n for n in (SINGLE, CASCADE) if n in prof_tables]
-    heads_cols = {SINGLE: "single pass A (score)", CASCADE: "default (cascade) A (score)"}
+    heads_cols = {SINGLE: "single pass A (score)", CASCADE: "confident heads A (score)"}
     print("| actor | target | required | ours A (score) | ours B (score) | TF-IDF + LR A / B | zero-shot A / B | "
           "gold labels A / B (score A) |" + "".join(f" {heads_cols[n]} |" for n in extra))
     print("|---|---|---|---|---|---|---|---|" + "---|" * len(extra))
@@ -396,7 +396,7 @@ def main(argv=None) -> int:
         print(f"\n{n}: {ok_extra[n]}/{len(REQUIRED_PROFILES)} required profiles right with A.")
     if CASCADE in systems:
         c = systems[CASCADE]
-        print(f"\nThe default deferred {c.deferred} of {c.pairs} (quote, target) pairs to stance-minilm over the seed "
+        print(f"\nstance_heads='confident' deferred {c.deferred} of {c.pairs} (quote, target) pairs to stance-minilm over the seed "
               f"and domain dev sets (threshold {quote_clf.defer_below('nato_membership'):.2f}, fitted on domain dev by "
               "`python -m stancekit.train.cascade`: its domain dev figures are in-sample for that one threshold).")
     print(f"\nOurs: {ok}/{len(REQUIRED_PROFILES)} required profiles right with A, {ok_b}/{len(REQUIRED_PROFILES)} with B. "

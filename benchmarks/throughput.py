@@ -36,12 +36,12 @@ SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 GOLD = SEED.with_suffix(".gold.json")
 POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
-CONFIGS = {"torch": dict(backend="torch", stance_heads="confident"), "onnx": dict(backend="onnx", stance_heads="confident"),
-           "never": dict(backend="torch", stance_heads="never"), "single": dict(backend="torch", stance_heads="always")}
-"""torch (the default pipeline) / onnx: tone, sentiment toward actors and both built-in targets from
-quote-minilm, one pass per quote, and the stance cross-encoder for the (quote, target) pairs whose
-head is unsure (onnx: that cross-encoder through ONNX Runtime); never: the cross-encoder for every
-pair the keyword gate lets through; single: the heads' answers always (`single_pass=True`)."""
+CONFIGS = {"torch": dict(backend="torch"), "onnx": dict(backend="onnx"),
+           "confident": dict(backend="torch", stance_heads="confident"), "single": dict(backend="torch", stance_heads="always")}
+"""torch (the default pipeline) / onnx: tone and sentiment toward actors from quote-minilm, one pass per
+quote, and stance from the cross-encoder, one pass per (quote, target) the keyword gate lets through
+(onnx: the cross-encoder through ONNX Runtime); confident: the built-in targets from quote-minilm's
+stance heads where they are confident, the cross-encoder for the rest; single: the heads always."""
 
 
 def log(*a) -> None:

@@ -29,14 +29,14 @@ class Pipeline:
             reads each quote once for its tone and the sentiment toward every actor it names.
         device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
-        stance_heads: how the built-in targets use quote-minilm's stance heads, which answer from
-            the pass that serves sentiment: "confident" (the default with the shipped stance model;
-            "never" with another `stance_model`) keeps a head's answer where its
-            calibrated top probability reaches the threshold fitted on dev (`defer_below`) and
-            asks the stance cross-encoder for the rest; "always" keeps every answer (one pass per
-            quote in all, fastest); "never" asks the cross-encoder for every (quote, target) pair
-            the keyword gate lets through. Accuracy and speed of each: benchmarks/RESULTS_stance.md
-            and RESULTS_throughput.md. A custom target always goes to the cross-encoder.
+        stance_heads: whether the built-in targets use quote-minilm's stance heads, which answer
+            from the pass that serves sentiment: "never" (default) asks the stance cross-encoder
+            for every (quote, target) pair the keyword gate lets through; "confident" keeps a
+            head's answer where its calibrated top probability reaches the threshold fitted on
+            dev against the shipped cross-encoder (`defer_below`) and asks the cross-encoder for
+            the rest (~1.5× faster on CPU); "always" keeps every answer (one pass per quote in
+            all, ~2–3× faster). Accuracy of each: benchmarks/RESULTS_stance.md; speed:
+            RESULTS_throughput.md. A custom target always goes to the cross-encoder.
         single_pass: shorthand for stance_heads="always".
         defer_below: override the fitted threshold of stance_heads="confident" (0: as "always",
             above 1: as "never").
@@ -59,11 +59,9 @@ class Pipeline:
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
-                 single_pass: bool = False, stance_heads: str | None = None, defer_below: float | None = None):
+                 single_pass: bool = False, stance_heads: str = "never", defer_below: float | None = None):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
-        if stance_heads is None:  # the deferral threshold was fitted against the shipped cross-encoder
-            stance_heads = "confident" if stance_model is None else "never"
         if stance_heads not in STANCE_HEADS:
             raise ValueError(f"stance_heads must be one of {STANCE_HEADS}, got {stance_heads!r}")
         self.targets = resolve_targets(targets)

@@ -201,8 +201,9 @@ def test_pipeline_modes_route_each_target_to_its_model():
     ceasefire = Target("ceasefire_now", "An immediate ceasefire should be agreed.", keywords=("ceasefire",))
     text = "“Vladimir Putin wants a ceasefire only on his terms, and Nato should welcome Ukraine,” Mr Healey said."
     # head answers favor with 0.7; the fixed model has no fitted threshold, so "confident" defers all
-    modes = [(dict(single_pass=True), "favor", [1]), (dict(stance_heads="never"), "against", [2]),
-             (dict(), "against", [1, 1]), (dict(defer_below=0.65), "favor", [1]),
+    modes = [(dict(single_pass=True), "favor", [1]), (dict(), "against", [2]),
+             (dict(stance_heads="confident"), "against", [1, 1]),
+             (dict(stance_heads="confident", defer_below=0.65), "favor", [1]),
              (dict(stance_heads="confident", defer_below=0.75), "against", [1, 1])]
     for kwargs, nato, calls in modes:
         nlp = stancekit.load(targets=["nato_membership", ceasefire], **kwargs)

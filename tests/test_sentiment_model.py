@@ -63,8 +63,8 @@ def test_toward_depends_on_the_marked_mention(clf):
 def test_pipeline_reads_each_quote_once_and_defers_only_unsure_heads(seed_text):
     import stancekit
 
-    nlp, fast = stancekit.load(device="cpu"), stancekit.load(device="cpu", single_pass=True)
-    slow = stancekit.load(device="cpu", stance_heads="never")
+    nlp, fast = stancekit.load(device="cpu", stance_heads="confident"), stancekit.load(device="cpu", single_pass=True)
+    slow = stancekit.load(device="cpu")
     d1, d2, d3 = nlp(seed_text), fast(seed_text), slow(seed_text)
     assert [q.text for q in d1.quotes] == [q.text for q in d2.quotes] == [q.text for q in d3.quotes]
     assert len(d1.quotes) > 10
@@ -80,3 +80,4 @@ def test_pipeline_reads_each_quote_once_and_defers_only_unsure_heads(seed_text):
     assert 0 < deferred < sum(len(q.stance) for q in d1.quotes) / 2
     assert any(q.sentiment_toward for q in d1.quotes)
     assert nlp._sentiment is None and nlp._stance is not None and fast._stance is None
+    assert slow._stance is not None and slow.stance_heads == "never"  # the default: the cross-encoder for stance
