@@ -16,7 +16,7 @@ from stancekit.segment import segment
 from stancekit.targets import Target, resolve_targets
 
 CONTEXT_CHARS = 400
-STANCE_HEADS = ("confident", "always", "never")
+STANCE_HEADS = ("never", "confident", "always")
 
 
 class Pipeline:
@@ -79,9 +79,11 @@ class Pipeline:
         self.stance_heads = "never" if stance is False else "always" if single_pass else stance_heads
         self.single_pass = self.stance_heads == "always"
         self.defer_below = defer_below
-        # the quote model serves sentiment and the heads; "confident" uses it where it is installed
-        self.quote = True if self.single_pass else sentiment if self.stance_heads == "never" or sentiment is not False \
-            else "auto"
+        self.quote = sentiment  # the quote model serves sentiment, and the stance heads where asked
+        if self.single_pass:
+            self.quote = True
+        elif self.stance_heads == "confident" and sentiment is False:
+            self.quote = "auto"  # heads where the model is installed, else the cross-encoder alone
         self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
                             batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,
                             backend=backend, num_threads=num_threads, max_chars=max_chars,
@@ -322,7 +324,6 @@ class Pipeline:
             if self.sentiment is not False:
                 q.sentiment = r.tone
                 q.sentiment_toward = {name: lab for (name, _, _), lab in zip(m, r.toward)}
-
 
     def _ask_cross_encoder(self, quick, stance, quotes: list[tuple[Document, Quote]]) -> None:
         """Replace the heads' answers under the confidence threshold with the stance cross-encoder's."""

@@ -265,3 +265,25 @@ def test_cascade_threshold_rule_and_the_shipped_fit():
         pytest.skip("the shipped quote model is not installed")
     fit = json.loads(config_path.read_text())["defer"]
     assert set(fit["below"].values()) == {pick_threshold(fit["grid"], fit["tolerance_points"])}
+
+
+@pytest.mark.slow
+def test_cascade_recipe_reproduces_the_shipped_threshold_and_leaves_the_weights(tmp_path):
+    import shutil
+
+    from stancekit.models.base import shipped_model_dir
+    from stancekit.train import cascade
+
+    shipped = shipped_model_dir("quote-minilm")
+    if not (shipped / "config.json").exists():
+        pytest.skip("the shipped quote model is not installed")
+    copy = shutil.copytree(shipped, tmp_path / "q")
+    before = json.loads((copy / "config.json").read_text())
+    del before["defer"]
+    (copy / "config.json").write_text(json.dumps(before))
+    assert cascade.main(["--quote-model", str(copy), "--threads", "2"]) == 0
+    after = json.loads((copy / "config.json").read_text())
+    fit = json.loads((shipped / "config.json").read_text())["defer"]
+    assert after["defer"]["below"] == fit["below"]
+    assert [r["deferred"] for r in after["defer"]["grid"]] == [r["deferred"] for r in fit["grid"]]
+    assert {k: v for k, v in after.items() if k != "defer"} == before  # weights and their sha256 untouched

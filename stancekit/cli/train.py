@@ -1,4 +1,4 @@
-"""`stancekit train {stance,sentiment,quote}`: run a model recipe (see models/<name>.md for each recipe).
+"""`stancekit train {stance,sentiment,quote,cascade}`: run a model recipe (see models/<name>.md for each recipe).
 
 Each recipe module (`stancekit.train.<name>`) defines `add_arguments(parser)` and `run(args)`; it is
 imported when the parser is built, and imports torch only inside `run`.
@@ -12,6 +12,7 @@ RECIPES = {
     "stance": "fine-tune models/stance-minilm (favor/against/none toward a proposition)",
     "sentiment": "fine-tune the sentiment model",
     "quote": "fine-tune models/quote-minilm (one pass per quote: tone, built-in targets, sentiment toward actors)",
+    "cascade": "fit the confidence under which quote-minilm's stance heads defer to the stance cross-encoder",
 }
 
 
