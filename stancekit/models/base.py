@@ -46,6 +46,23 @@ def model_kind(path: str | Path) -> str | None:
     return json.loads(config.read_text()).get("kind") if config.exists() else None
 
 
+def is_trained(name: str, head_prefix: str, freeze_layers: int) -> bool:
+    """Whether a network tensor is trained (and saved): the heads, and encoder layers from `freeze_layers` on.
+
+    The embeddings and the pooler stay the base model's, so the files hold only what training changed.
+
+    >>> [is_trained(n, "head.", 2) for n in ("head.weight", "encoder.embeddings.word_embeddings.weight",
+    ...                                        "encoder.encoder.layer.1.output.dense.weight",
+    ...                                        "encoder.encoder.layer.2.output.dense.weight")]
+    [True, False, False, True]
+    """
+    if name.startswith(head_prefix):
+        return True
+    if ".layer." in name and ".embeddings." not in f".{name}":
+        return int(name.split(".layer.")[1].split(".")[0]) >= freeze_layers
+    return False
+
+
 def pad_rows(seqs, rows, value: int):
     """The token lists `seqs[i]` for i in `rows`, right-padded with `value` into one int64 array."""
     import numpy as np

@@ -20,7 +20,8 @@ from typing import Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, pad_rows, read_trained, save_trained
+from stancekit.models.base import (BASE_MODEL_NAME, is_trained, lay_over, load_base, pad_rows, read_trained,
+                                   save_trained)
 
 
 def _torch():
@@ -76,14 +77,7 @@ class PairClassifier:
         return self
 
     def _is_trainable(self, name: str) -> bool:
-        if name.startswith("head."):
-            return True
-        if ".embeddings." in f".{name}" or "pooler" in name:
-            return False
-        if ".layer." in name:
-            layer = int(name.split(".layer.")[1].split(".")[0])
-            return layer >= self.freeze_layers
-        return False
+        return is_trained(name, "head.", self.freeze_layers)
 
     def trainable_state(self) -> dict:
         return {k: v.detach().cpu() for k, v in self.net_.state_dict().items() if self._is_trainable(k)}

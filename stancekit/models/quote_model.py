@@ -27,7 +27,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from stancekit.models.base import BASE_MODEL_NAME, lay_over, load_base, pad_rows, read_trained, save_trained
+from stancekit.models.base import (BASE_MODEL_NAME, is_trained, lay_over, load_base, pad_rows, read_trained,
+                                   save_trained)
 from stancekit.models.pair_classifier import _torch, pick_device, softmax
 from stancekit.train.sentiment_data import MARK_CLOSE, MARK_OPEN
 
@@ -131,11 +132,7 @@ class QuoteModel:
         return self
 
     def _is_trainable(self, name: str) -> bool:
-        if name.startswith("heads."):
-            return True
-        if ".layer." in name and ".embeddings." not in f".{name}":
-            return int(name.split(".layer.")[1].split(".")[0]) >= self.freeze_layers
-        return False
+        return is_trained(name, "heads.", self.freeze_layers)
 
     def trainable_state(self) -> dict:
         return {k: v.detach().cpu() for k, v in self.net_.state_dict().items() if self._is_trainable(k)}
