@@ -28,6 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stancekit.classify.quote import stands  # noqa: E402
 from stancekit.classify.stance import LABELS, StanceClassifier, format_quote, gated_out  # noqa: E402
 from stancekit.targets import BUILTIN_TARGETS  # noqa: E402
 from stancekit.train import stance_data  # noqa: E402
@@ -112,7 +113,7 @@ class Cascade:
         heads, ours = self.heads.predict(items, targets), self.ours.predict(items, targets)
         out = []
         for h, o in zip(heads, ours):
-            sure = {tid: bool(p.max() >= min(1.0, self.clf.defer_below(tid))) for tid, (_, p) in h.items()}
+            sure = {tid: stands(float(p.max()), self.clf.defer_below(tid)) for tid, (_, p) in h.items()}
             self.deferred += sum(not v for v in sure.values())
             self.pairs += len(sure)
             out.append({tid: h[tid] if sure[tid] else o[tid] for tid in h})

@@ -292,7 +292,7 @@ class Pipeline:
                 self._ask_cross_encoder(quick, stance, quotes)
         rest = self._cross_encoder_targets(quick)
         if stance is not None and rest:
-            items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in quotes]
+            items = [(q.text, context(d, q)) for d, q in quotes]
             for (_, q), labels in zip(quotes, stance.predict(items, rest)):
                 q.stance = {t.id: q.stance.get(t.id) or labels[t.id] for t in self.targets}
         if sentiment is not None:
@@ -312,12 +312,10 @@ class Pipeline:
                 d.profiles = document_profiles(d, [t.id for t in self.targets])
         return docs
 
-
     def _classify_single_pass(self, quick, quotes: list[tuple[Document, Quote]], heads: list[Target]) -> None:
         """Tone, sentiment toward the actors and the `heads` targets of every quote, one pass each."""
         mentions = [mentioned_actors(d, q) for d, q in quotes]
-        items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start], [(s - q.start, e - q.start) for _, s, e in m])
-                 for (d, q), m in zip(quotes, mentions)]
+        items = [(q.text, context(d, q), [(s - q.start, e - q.start) for _, s, e in m]) for (d, q), m in zip(quotes, mentions)]
         for (_, q), m, r in zip(quotes, mentions, quick.analyze(items, heads)):
             if heads:
                 q.stance = dict(r.stance)
@@ -327,11 +325,15 @@ class Pipeline:
 
     def _ask_cross_encoder(self, quick, stance, quotes: list[tuple[Document, Quote]]) -> None:
         """Replace the heads' answers under the confidence threshold with the stance cross-encoder's."""
-        for t in self._head_targets(quick):
-            unsure = [(d, q) for d, q in quotes if not quick.confident(t.id, q.stance[t.id], self.defer_below)]
-            items = [(q.text, d.text[max(0, q.start - CONTEXT_CHARS):q.start]) for d, q in unsure]
-            for (_, q), labels in zip(unsure, stance.predict(items, [t]) if items else []):
-                q.stance[t.id] = labels[t.id]
+        unsure = [(d, q, t) for t in self._head_targets(quick) for d, q in quotes
+                  if not quick.confident(t.id, q.stance[t.id], self.defer_below)]
+        for (_, q, t), label in zip(unsure, stance.predict_pairs([(q.text, context(d, q), t) for d, q, t in unsure])):
+            q.stance[t.id] = label
+
+
+def context(doc: Document, q: Quote) -> str:
+    """The article text just before a quote, as much as the classifiers read of it."""
+    return doc.text[max(0, q.start - CONTEXT_CHARS):q.start]
 
 
 def segment_record(r: Record) -> Document:

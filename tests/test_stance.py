@@ -111,6 +111,18 @@ def test_predict_threshold_override_targets_by_id_and_context_in_input():
     assert stub.calls[0][1] == ["Ukraine wants to join NATO. That makes me unsure."]
 
 
+def test_predict_pairs_asks_each_pair_once_in_one_batch_as_predict_would():
+    stub = StubModel(_rows)
+    clf = StanceClassifier(stub)
+    quote, ctx = "Ukraine belongs in the alliance and peace talks must wait.", "Nato met. He said: "
+    pairs = [(quote, ctx, TALKS), ("We sent tanks to Kyiv.", "", NATO), (quote, ctx, NATO)]
+    out = clf.predict_pairs(pairs)
+    assert len(stub.calls) == 1 and len(stub.calls[0][0]) == 2  # the gated pair never reaches the model
+    assert out[1].label == "none" and out[1].scores["none"] == 1.0
+    full = StanceClassifier(StubModel(_rows)).predict([(quote, ctx)], [NATO, TALKS])[0]
+    assert [out[0], out[2]] == [full["peace_talks"], full["nato_membership"]]
+
+
 def test_predict_empty_and_unfitted():
     stub = StubModel(_rows)
     assert StanceClassifier(stub).predict([], [NATO]) == []

@@ -35,6 +35,17 @@ class QuoteResult:
     toward: list[Label] = field(default_factory=list)
 
 
+def stands(top: float, below: float) -> bool:
+    """Whether a head's answer with top probability `top` is kept under the deferral threshold `below`.
+
+    A certain answer (1.0, the keyword gate's) always stands, whatever the threshold.
+
+    >>> stands(0.7, 0.65), stands(0.6, 0.65), stands(1.0, float("inf"))
+    (True, False, True)
+    """
+    return top >= min(1.0, below)
+
+
 def model_text(quote: str, context: str) -> tuple[str, int]:
     """The text the model reads and where the quote starts in it (after the context sentence, if needed).
 
@@ -91,7 +102,7 @@ class QuoteClassifier:
         >>> QuoteClassifier(None).confident("peace_talks", Label("favor", {"favor": 0.9, "against": 0.05, "none": 0.05}), 0.65)
         True
         """
-        return max(label.scores.values()) >= min(1.0, self.defer_below(task) if below is None else below)
+        return stands(max(label.scores.values()), self.defer_below(task) if below is None else below)
 
     def threshold(self, task: str) -> float:
         if self.abstain_below is not None:

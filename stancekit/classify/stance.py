@@ -151,29 +151,31 @@ class StanceClassifier:
                 (may be ""), of which only the last complete sentence is used.
             targets: `Target`s or built-in ids; default the built-in targets.
         """
+        targets = resolve_targets(targets)
+        labels = iter(self.predict_pairs([(quote, context, t) for quote, context in items for t in targets]))
+        return [{t.id: next(labels) for t in targets} for _ in items]
+
+    def predict_pairs(self, pairs: Sequence[tuple[str, str, Target]]) -> list[Label]:
+        """One Label per (quote_text, context, target); the pairs the gate lets through go to the model in one batch."""
         if self.model is None:
             raise RuntimeError("StanceClassifier has no model: use StanceClassifier.load().")
-        targets = resolve_targets(targets)
-        out: list[dict[str, Label]] = [{} for _ in items]
-        props, texts, slots = [], [], []
-        for i, (quote, context) in enumerate(items):
-            ctx = context_sentence(context or "")  # once per quote, not per target
-            probe, text = f"{quote} {ctx}", None
-            for t in targets:
-                if _gated(t, probe):
-                    out[i][t.id] = certain_none()
-                    continue
-                text = text or _with_context(quote, ctx)
-                props.append(t.proposition)
-                texts.append(text)
-                slots.append((i, t.id))
+        out: list[Label | None] = [None] * len(pairs)
+        props, texts, slots, sentences = [], [], [], {}
+        for k, (quote, context, t) in enumerate(pairs):
+            ctx = sentences.get(context)
+            if ctx is None:  # once per quote, not per target
+                ctx = sentences[context] = context_sentence(context or "")
+            if _gated(t, f"{quote} {ctx}"):
+                out[k] = certain_none()
+                continue
+            props.append(t.proposition)
+            texts.append(_with_context(quote, ctx))
+            slots.append(k)
         if slots:
-            probs = self.model.predict_proba(props, texts)
             labels = list(self.model.labels)
-            for (i, tid), row in zip(slots, probs):
-                out[i][tid] = self._label(dict(zip(labels, map(float, row))))
-        # keep target order in each dict
-        return [{t.id: d[t.id] for t in targets} for d in out]
+            for k, row in zip(slots, self.model.predict_proba(props, texts)):
+                out[k] = self._label(dict(zip(labels, map(float, row))))
+        return out
 
     def _label(self, scores: dict[str, float]) -> Label:
         best = max(scores, key=scores.get)

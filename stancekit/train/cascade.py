@@ -24,6 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
+from stancekit.classify.quote import stands
+
 GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
 """Thresholds tried, 0.50–0.95; under 0.5 nearly nothing defers, above it nearly everything does."""
 STANCE = ("favor", "against", "none")
@@ -35,7 +37,7 @@ def cascade_labels(heads: Sequence[str], head_conf: Sequence[float], cross: Sequ
     >>> cascade_labels(["favor", "none"], [0.9, 0.55], ["against", "against"], 0.65)
     ['favor', 'against']
     """
-    return [h if c >= min(1.0, below) else x for h, c, x in zip(heads, head_conf, cross)]
+    return [h if stands(c, below) else x for h, c, x in zip(heads, head_conf, cross)]
 
 
 def pick_threshold(rows: list[dict], tolerance: float) -> float:
@@ -63,7 +65,7 @@ def dev_figures(quote_clf, stance_clf, records: list[dict], targets) -> list[dic
     rows = []
     for below in GRID:
         labels = {t.id: cascade_labels(h[t.id], conf[t.id], x[t.id], below) for t in targets}
-        deferred = sum(c < below for t in targets for c in conf[t.id])
+        deferred = sum(not stands(c, below) for t in targets for c in conf[t.id])
         rows.append({"threshold": below, "cascade_f1": f1(labels), "cross_encoder_f1": f1(x), "heads_f1": f1(h),
                      "deferred": deferred, "open_pairs": open_pairs})
     return rows
