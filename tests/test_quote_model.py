@@ -79,6 +79,37 @@ def test_save_load_round_trip_and_sha256_check(model, tmp_path):
         QuoteModel.load(path, device="cpu")
 
 
+def test_focus_heads_read_their_keywords_and_survive_a_round_trip(tmp_path):
+    from stancekit.models.quote_model import keyword_spans
+
+    assert keyword_spans("NATO talks; the Alliance", ["nato", "alliance"]) == [(0, 4), (16, 24)]
+    assert keyword_spans("no keyword here", []) == []
+    with pytest.raises(ValueError, match="not text tasks"):
+        QuoteModel(TASKS, focus={"toward": ["nato"]})
+    m = QuoteModel(TASKS, device="cpu", focus={"nato_membership": ["nato", "alliance"]})._build()
+    assert m.net_.heads["nato_membership"].in_features == 2 * m.net_.heads["tone"].in_features
+    enc = m.tokenize(["We back NATO now.", "Nothing here."])
+    tokens = m.tokenizer_.convert_ids_to_tokens(enc["input_ids"][0])
+    assert [t for t, x in zip(tokens, enc["focus"][0][0]) if x] == ["nato"]
+    assert not enc["focus"][1].any()
+    m.temperature_ = {t: 1.0 for t in TASKS}
+    texts = ["We back NATO now.", "Nothing here."]
+    before = m.predict_proba(texts)["nato_membership"]
+    again = QuoteModel.load(m.save(tmp_path / "f"), device="cpu")
+    assert again.focus == {"nato_membership": ["nato", "alliance"]}
+    assert np.allclose(before, again.predict_proba(texts)["nato_membership"], atol=2e-3)
+    # the head reads [text mean ‖ keyword-token mean], and the text mean twice where no keyword occurs
+    logits = m.logits(texts)["nato_membership"]
+    for k, text in enumerate(texts):
+        e = m.tokenizer_(text, return_tensors="pt")
+        with torch.no_grad():
+            hidden = m.net_.encoder(**e).last_hidden_state[0]
+            mean = hidden.mean(0)
+            key = hidden[torch.as_tensor(enc["focus"][k][0], dtype=torch.bool)]
+            feats = torch.cat([mean, key.mean(0) if len(key) else mean])
+            assert np.allclose(m.net_.heads["nato_membership"](feats).numpy(), logits[k], atol=1e-4)
+
+
 def test_training_learns_a_toy_task():
     m = QuoteModel({"tone": TASKS["tone"], "toward": TASKS["toward"]}, device="cpu")
     examples = [{"text": "We love this wonderful deal.", "labels": {"tone": "positive"}, "items": []},
@@ -91,6 +122,27 @@ def test_training_learns_a_toy_task():
     assert out["toward"].argmax(1).tolist() == [0, 2]
     with pytest.raises(ValueError, match="example 0"):
         recipe.train_quote_model(m, [{"text": "x", "labels": {"tone": "happy"}, "items": []}], progress=False)
+
+
+def test_init_from_lays_a_saved_encoder_over_the_base_and_leaves_the_heads(tmp_path):
+    from stancekit.models.pair_classifier import PairClassifier
+
+    donor = PairClassifier(device="cpu")._build()
+    with torch.no_grad():
+        donor.net_.encoder.encoder.layer[3].output.dense.weight.add_(1.0)
+    donor.temperature_ = 1.0
+    donor.save(tmp_path / "donor")
+    m = QuoteModel({"tone": TASKS["tone"]}, device="cpu")._build()
+    head = m.net_.heads["tone"].weight.detach().clone()
+    base = m.net_.encoder.encoder.layer[3].output.dense.weight.detach().clone()
+    info = recipe.init_encoder_from(m, tmp_path / "donor")
+    moved = m.net_.encoder.encoder.layer[3].output.dense.weight.detach()
+    assert info["tensors"] > 0 and info["path"] == "donor"
+    assert torch.allclose(moved, (base + 1.0).half().float())
+    assert torch.equal(m.net_.heads["tone"].weight, head)
+    with pytest.raises(ValueError, match="sha256"):
+        (tmp_path / "donor" / "model.safetensors").write_bytes(b"x")
+        recipe.init_encoder_from(m, tmp_path / "donor")
 
 
 def test_newsmtsc_sentences_become_one_example_with_their_targets(tmp_path):

@@ -5,6 +5,9 @@ with two stance targets and two actors costs five passes over the same words. `Q
 the quote once and answers with small heads on its token states:
 
 * text heads (tone, and stance toward each built-in target) on the mean over the text's tokens;
+  with `focus` (task → keywords), such a head also reads the mean over the tokens of its target's
+  keywords (falling back to the text mean where none occurs), so it looks where its target is at
+  issue, as the `toward` head looks at its actor;
 * the `toward` head on the mean over the text concatenated with the mean over one mention's
   tokens (target-dependent pooling, as TD-BERT, Gao et al. 2019), so every actor of a quote is
   read from the same pass. A mention cut off by truncation falls back to the text mean.
@@ -22,6 +25,7 @@ Example:
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -49,6 +53,18 @@ def span_mask(offsets: Sequence[tuple[int, int]], spans: Spans) -> np.ndarray:
         if b > a and any(a < e and b > s for s, e in spans):
             out[j] = 1.0
     return out
+
+
+def keyword_spans(text: str, keywords: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of every case-insensitive occurrence of the keywords in `text`.
+
+    >>> keyword_spans("NATO talks; the alliance", ["nato", "alliance"])
+    [(0, 4), (16, 24)]
+    """
+    if not keywords:
+        return []
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)), re.IGNORECASE)
+    return [m.span() for m in pattern.finditer(text)]
 
 
 def insert_marks(text: str, spans: Spans) -> tuple[str, list[tuple[int, int]]]:
@@ -103,12 +119,18 @@ class QuoteModel:
         tasks: task name → labels. `toward` (if present) is the mention task; the others are
             questions about the whole text.
         mark_mentions: wrap the mentions asked about in `<t> … </t>` before encoding.
+        focus: text task → keywords; that task's head also reads the mean over the keywords' tokens.
     """
 
     def __init__(self, tasks: Mapping[str, Sequence[str]], freeze_layers: int = 0, max_length: int = 128,
-                 batch_size: int = 32, device: str = "auto", mark_mentions: bool = False):
+                 batch_size: int = 32, device: str = "auto", mark_mentions: bool = False,
+                 focus: Mapping[str, Sequence[str]] | None = None):
         if not tasks:
             raise ValueError("QuoteModel needs at least one task")
+        bad = [t for t in (focus or {}) if t not in tasks or t == SPAN_TASK]
+        if bad:
+            raise ValueError(f"focus names {bad}, which are not text tasks of this model")
+        self.focus = {t: list(k) for t, k in (focus or {}).items()}
         self.tasks = {k: list(v) for k, v in tasks.items()}
         self.freeze_layers = freeze_layers
         self.max_length = max_length
@@ -122,7 +144,7 @@ class QuoteModel:
         self.tokenizer_, encoder = load_base()
         with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed
             torch.manual_seed(0)
-            self.net_ = _QuoteNet(encoder, self.tasks)
+            self.net_ = _QuoteNet(encoder, self.tasks, list(self.focus))
         for name, p in self.net_.named_parameters():
             p.requires_grad = self._is_trainable(name)
         self.device_ = pick_device(self.device)
@@ -139,8 +161,11 @@ class QuoteModel:
 
     # -- batches --------------------------------------------------------------------------------
     def tokenize(self, texts: Sequence[str]):
-        return self.tokenizer_(list(texts), truncation=True, max_length=self.max_length,
-                               return_offsets_mapping=True)
+        enc = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length, return_offsets_mapping=True)
+        if self.focus:
+            enc["focus"] = [np.stack([span_mask(offs, keyword_spans(text, kws)) for kws in self.focus.values()])
+                            for text, offs in zip(texts, enc["offset_mapping"])]
+        return enc
 
     def feed(self, enc, rows: Sequence[int], items: Sequence[Item] = ()):
         """Tensors for the texts `rows` of a tokenized call and the mention items on them."""
@@ -148,6 +173,12 @@ class QuoteModel:
         ids = pad_rows(enc["input_ids"], rows, self.tokenizer_.pad_token_id or 0)
         feed = {"input_ids": ids, "attention_mask": pad_rows(enc["attention_mask"], rows, 0),
                 "token_type_ids": np.zeros_like(ids)}
+        if self.focus:
+            focus = np.zeros((len(rows), len(self.focus), ids.shape[1]), dtype=np.float32)
+            for r, i in enumerate(rows):
+                m = enc["focus"][i]
+                focus[r, :, :m.shape[1]] = m
+            feed["focus_mask"] = focus
         if items:
             where = {i: r for r, i in enumerate(rows)}
             masks = np.zeros((len(items), ids.shape[1]), dtype=np.float32)
@@ -214,6 +245,7 @@ class QuoteModel:
         return save_trained(path, self.trainable_state(), {
             "kind": "quote_model", "base": BASE_MODEL_NAME, "tasks": self.tasks,
             "freeze_layers": self.freeze_layers, "max_length": self.max_length, "mark_mentions": self.mark_mentions,
+            "focus": self.focus,
             "temperature": {t: float(v) for t, v in self.temperature_.items()},
             "abstain_below": getattr(self, "abstain_below_", {}), **card})
 
@@ -227,7 +259,8 @@ class QuoteModel:
         if config.get("kind") != "quote_model":
             raise ValueError(f"{path} holds no QuoteModel (config kind {config.get('kind')!r}).")
         m = cls(config["tasks"], freeze_layers=config["freeze_layers"], max_length=config["max_length"],
-                batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False))
+                batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False),
+                focus=config.get("focus"))
         m.temperature_ = {t: float(v) for t, v in config.get("temperature", {}).items()}
         m.abstain_below_ = dict(config.get("abstain_below", {}))
         m.config_ = config
@@ -236,10 +269,16 @@ class QuoteModel:
         return prepare_for_inference(m, num_threads)  # fp16 on a GPU, threads on CPU
 
 
-def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]]):
-    """Encoder + mean pooling + one linear head per task (`toward` also reads the mention's mean)."""
+def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]], focus: Sequence[str] = ()):
+    """Encoder + mean pooling + one linear head per task (`toward` and the `focus` tasks also read a span mean)."""
     torch = _torch()
     h = encoder.config.hidden_size
+
+    def with_span(hidden, pooled, mask):  # pooled ‖ mean over the masked tokens (pooled where none)
+        m = mask.unsqueeze(-1).to(hidden.dtype)
+        count = m.sum(1)
+        span = (hidden * m).sum(1) / count.clamp(min=1.0)
+        return torch.cat([pooled, torch.where(count > 0, span, pooled)], dim=1)
 
     class QuoteNet(torch.nn.Module):
         def __init__(self):
@@ -247,21 +286,21 @@ def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]]):
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(0.1)
             self.heads = torch.nn.ModuleDict({
-                t: torch.nn.Linear(h * (2 if t == SPAN_TASK else 1), len(labels)) for t, labels in tasks.items()})
+                t: torch.nn.Linear(h * (2 if t == SPAN_TASK or t in focus else 1), len(labels))
+                for t, labels in tasks.items()})
 
-        def forward(self, input_ids, attention_mask, token_type_ids=None, item_rows=None, item_mask=None):
+        def forward(self, input_ids, attention_mask, token_type_ids=None, item_rows=None, item_mask=None,
+                    focus_mask=None):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             dropped = self.dropout(pooled)
-            out = {t: head(dropped) for t, head in self.heads.items() if t != SPAN_TASK}
+            out = {t: head(dropped) for t, head in self.heads.items() if t != SPAN_TASK and t not in focus}
+            for j, t in enumerate(focus):
+                out[t] = self.heads[t](self.dropout(with_span(hidden, pooled, focus_mask[:, j])))
             if item_rows is not None and SPAN_TASK in self.heads:
-                m = item_mask.unsqueeze(-1).to(hidden.dtype)
-                count = m.sum(1)
-                span = (hidden[item_rows] * m).sum(1) / count.clamp(min=1.0)
-                base = pooled[item_rows]
-                feats = torch.cat([base, torch.where(count > 0, span, base)], dim=1)
+                feats = with_span(hidden[item_rows], pooled[item_rows], item_mask)
                 out[SPAN_TASK] = self.heads[SPAN_TASK](self.dropout(feats))
             return out
 

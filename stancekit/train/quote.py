@@ -56,6 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--freeze-layers", type=int, default=0)
     a("--mark-mentions", action="store_true", help="wrap the mentions asked about in <t> … </t> (entity markers); "
       "the domain quotes get their actors found by stancekit.segment marked the same way")
+    a("--focus", action="store_true", help="the stance heads also read the mean over their target's keyword "
+      "tokens (the keywords of stancekit.targets' built-in targets, kept in config.json)")
+    a("--init-from", default=None, help="start the encoder layers from a saved stancekit model (e.g. "
+      "models/stance-minilm) instead of the base model; its heads are not used")
     a("--seed", type=int, default=13)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train sentences (smoke runs)")
@@ -184,6 +188,26 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
     return model
 
 
+def focus_keywords() -> dict[str, list[str]]:
+    """The built-in targets' keywords, per stance head: where the head looks for its target."""
+    from stancekit.targets import BUILTIN_TARGETS
+
+    return {t: list(BUILTIN_TARGETS[t].keywords) for t in TEXT_TASKS if t in BUILTIN_TARGETS}
+
+
+def init_encoder_from(model, path) -> dict:
+    """Lay the encoder tensors of a saved stancekit model over `model`'s (heads stay new); returns their provenance."""
+    from stancekit.models.base import read_trained
+
+    config, state = read_trained(path)
+    own = model.net_.state_dict()
+    enc = {k: v for k, v in state.items() if k.startswith("encoder.") and k in own and own[k].shape == v.shape}
+    if not enc:
+        raise ValueError(f"{path}: no encoder tensor matches this model's encoder")
+    model.net_.load_state_dict(enc, strict=False)
+    return {"path": Path(path).name, "sha256": config["sha256"], "tensors": len(enc)}
+
+
 def marked(ex: Example) -> Example:
     """The example with its item spans (and its extra `marks`) wrapped in `<t> … </t>`, spans moved."""
     from stancekit.models.quote_model import mark_texts
@@ -259,14 +283,18 @@ def run(args: argparse.Namespace) -> int:
                       marks=args.mark_mentions)
     log.info("data: %s", json.dumps(sets["sizes"]))
     model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
-                       mark_mentions=args.mark_mentions)
+                       mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None)
+    init = None
+    if args.init_from:
+        init = init_encoder_from(model._build(), args.init_from)
+        log.info("encoder initialised from %s", json.dumps(init))
     train_quote_model(model, sets["train"], epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                       seed=args.seed)
     log.info("fine-tuned in %.0f s", model.train_seconds_)
     hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                           "domain_upsample", "limit", "threads", "mark_mentions")}
+                                           "domain_upsample", "limit", "threads", "mark_mentions", "focus")}
     card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": sys.argv[1:], "seed": args.seed,
-            "hyperparameters": hyper, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
+            "hyperparameters": hyper, "init_from": init, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
             **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),
             "total_seconds": round(time.time() - t0, 1), "torch": torch.__version__, "device": trained_on(model)}
     path = model.save(args.out, **card)
