@@ -3,6 +3,8 @@
 Usage:
     python -m stancekit.train.quote --threads 2            # ~20 min on 2 CPU cores
     python -m stancekit.train.quote --epochs 3 --lr 7e-5 --seed 13 --out models/quote-minilm
+    python -m stancekit.train.quote --mark-mentions --init-from models/stance-minilm --focus --out DIR
+        # stance heads from the stance encoder, reading their keywords (tried; see the model card)
 
 Data: NewsMTSC train sentences (each target a mention item of its sentence, span-pooled, no
 markers) for `toward`; the domain set's train split (`models/data/stance_domain.jsonl`, synthetic,
