@@ -5,7 +5,10 @@ with one sentence (zero-shot). Definitions of the built-ins follow the project's
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -31,10 +34,22 @@ class Target:
 
     def mentioned_in(self, text: str) -> bool:
         """True when one of the keywords occurs in `text` (case-insensitive); True if none are set."""
-        if not self.keywords:
-            return True
-        low = text.lower()
-        return any(k.lower() in low for k in self.keywords)
+        return not self.keywords or _keyword_pattern(self.keywords).search(text) is not None
+
+
+def keyword_spans(text: str, keywords: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of the keywords' case-insensitive occurrences in `text`, the rule `mentioned_in` applies.
+
+    >>> keyword_spans("NATO talks; the alliance", ["nato", "alliance"])
+    [(0, 4), (16, 24)]
+    """
+    return [m.span() for m in _keyword_pattern(tuple(keywords)).finditer(text)] if keywords else []
+
+
+@lru_cache(maxsize=256)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern:
+    """One compiled pattern per keyword set (longest first), built once: the gate runs for every quote."""
+    return re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)), re.IGNORECASE)
 
 
 BUILTIN_TARGETS: dict[str, Target] = {

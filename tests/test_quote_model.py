@@ -80,7 +80,7 @@ def test_save_load_round_trip_and_sha256_check(model, tmp_path):
 
 
 def test_focus_heads_read_their_keywords_and_survive_a_round_trip(tmp_path):
-    from stancekit.models.quote_model import keyword_spans
+    from stancekit.targets import keyword_spans
 
     assert keyword_spans("NATO talks; the Alliance", ["nato", "alliance"]) == [(0, 4), (16, 24)]
     assert keyword_spans("no keyword here", []) == []

@@ -25,7 +25,6 @@ Example:
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -34,6 +33,7 @@ import numpy as np
 from stancekit.models.base import (BASE_MODEL_NAME, is_trained, lay_over, load_base, pad_rows, read_trained,
                                    save_trained)
 from stancekit.models.pair_classifier import _torch, pick_device, softmax
+from stancekit.targets import keyword_spans
 from stancekit.train.sentiment_data import MARK_CLOSE, MARK_OPEN
 
 SPAN_TASK = "toward"
@@ -53,18 +53,6 @@ def span_mask(offsets: Sequence[tuple[int, int]], spans: Spans) -> np.ndarray:
         if b > a and any(a < e and b > s for s, e in spans):
             out[j] = 1.0
     return out
-
-
-def keyword_spans(text: str, keywords: Sequence[str]) -> list[tuple[int, int]]:
-    """Character spans of every case-insensitive occurrence of the keywords in `text`.
-
-    >>> keyword_spans("NATO talks; the alliance", ["nato", "alliance"])
-    [(0, 4), (16, 24)]
-    """
-    if not keywords:
-        return []
-    pattern = re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)), re.IGNORECASE)
-    return [m.span() for m in pattern.finditer(text)]
 
 
 def insert_marks(text: str, spans: Spans) -> tuple[str, list[tuple[int, int]]]:
