@@ -73,11 +73,11 @@ def pad_rows(seqs, rows, value: int):
     return arr
 
 
-def load_base():
-    """(tokenizer, encoder) of the base model, from the installed package; nothing is downloaded."""
+def load_base(folder: str | Path | None = None):
+    """(tokenizer, encoder) of the base model, from the installed package (or a local model folder); nothing is downloaded."""
     from transformers import AutoModel, AutoTokenizer
 
-    base = base_model_path()
+    base = base_model_path() if folder is None else str(folder)
     return (AutoTokenizer.from_pretrained(base, local_files_only=True),
             AutoModel.from_pretrained(base, local_files_only=True))
 

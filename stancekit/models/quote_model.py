@@ -108,11 +108,13 @@ class QuoteModel:
             questions about the whole text.
         mark_mentions: wrap the mentions asked about in `<t> … </t>` before encoding.
         focus: text task → keywords; that task's head also reads the mean over the keywords' tokens.
+        base: a local transformers model folder to start from instead of all-MiniLM-L6-v2 (a larger
+            teacher for distillation, e.g. all-mpnet-base-v2; shipped models keep the default).
     """
 
     def __init__(self, tasks: Mapping[str, Sequence[str]], freeze_layers: int = 0, max_length: int = 128,
                  batch_size: int = 32, device: str = "auto", mark_mentions: bool = False,
-                 focus: Mapping[str, Sequence[str]] | None = None):
+                 focus: Mapping[str, Sequence[str]] | None = None, base: str | Path | None = None):
         if not tasks:
             raise ValueError("QuoteModel needs at least one task")
         bad = [t for t in (focus or {}) if t not in tasks or t == SPAN_TASK]
@@ -125,11 +127,12 @@ class QuoteModel:
         self.batch_size = batch_size
         self.device = device
         self.mark_mentions = mark_mentions
+        self.base = None if base is None else str(base)
 
     # -- building -------------------------------------------------------------------------------
     def _build(self):
         torch = _torch()
-        self.tokenizer_, encoder = load_base()
+        self.tokenizer_, encoder = load_base(self.base)
         with torch.random.fork_rng(devices=[]):  # the same head init whatever the training seed
             torch.manual_seed(0)
             self.net_ = _QuoteNet(encoder, self.tasks, list(self.focus))
@@ -159,8 +162,9 @@ class QuoteModel:
         """Tensors for the texts `rows` of a tokenized call and the mention items on them."""
         torch = _torch()
         ids = pad_rows(enc["input_ids"], rows, self.tokenizer_.pad_token_id or 0)
-        feed = {"input_ids": ids, "attention_mask": pad_rows(enc["attention_mask"], rows, 0),
-                "token_type_ids": np.zeros_like(ids)}
+        feed = {"input_ids": ids, "attention_mask": pad_rows(enc["attention_mask"], rows, 0)}
+        if "token_type_ids" in self.tokenizer_.model_input_names:  # BERT-style bases; MPNet has none
+            feed["token_type_ids"] = np.zeros_like(ids)
         if self.focus:
             focus = np.zeros((len(rows), len(self.focus), ids.shape[1]), dtype=np.float32)
             for r, i in enumerate(rows):
@@ -231,7 +235,8 @@ class QuoteModel:
     def save(self, path: str | Path, **card) -> Path:
         """Write model.safetensors (fp16, trained tensors only) and config.json with its sha256."""
         return save_trained(path, self.trainable_state(), {
-            "kind": "quote_model", "base": BASE_MODEL_NAME, "tasks": self.tasks,
+            "kind": "quote_model", "base": BASE_MODEL_NAME if self.base is None else Path(self.base).name,
+            "tasks": self.tasks,
             "freeze_layers": self.freeze_layers, "max_length": self.max_length, "mark_mentions": self.mark_mentions,
             "focus": self.focus,
             "temperature": {t: float(v) for t, v in self.temperature_.items()},
@@ -239,16 +244,22 @@ class QuoteModel:
 
     @classmethod
     def load(cls, path: str | Path, device: str = "auto", batch_size: int = 32,
-             num_threads: int | None = None) -> "QuoteModel":
-        """Load a saved model; refuses a weights file whose sha256 differs from config.json's."""
+             num_threads: int | None = None, base: str | Path | None = None) -> "QuoteModel":
+        """Load a saved model; refuses a weights file whose sha256 differs from config.json's.
+
+        `base`: the folder of the base model a model trained from another base (a teacher) needs.
+        """
         from stancekit.scale.runtime import prepare_for_inference
 
         config, state = read_trained(path)
         if config.get("kind") != "quote_model":
             raise ValueError(f"{path} holds no QuoteModel (config kind {config.get('kind')!r}).")
+        trained_on = config.get("base", BASE_MODEL_NAME)
+        if trained_on != BASE_MODEL_NAME and (base is None or Path(base).name != trained_on):
+            raise ValueError(f"{path} was trained from the base model {trained_on!r}: pass base= its local folder.")
         m = cls(config["tasks"], freeze_layers=config["freeze_layers"], max_length=config["max_length"],
                 batch_size=batch_size, device=device, mark_mentions=config.get("mark_mentions", False),
-                focus=config.get("focus"))
+                focus=config.get("focus"), base=base if trained_on != BASE_MODEL_NAME else None)
         m.temperature_ = {t: float(v) for t, v in config.get("temperature", {}).items()}
         m.abstain_below_ = dict(config.get("abstain_below", {}))
         m.config_ = config
@@ -279,8 +290,8 @@ def _QuoteNet(encoder, tasks: Mapping[str, Sequence[str]], focus: Sequence[str] 
 
         def forward(self, input_ids, attention_mask, token_type_ids=None, item_rows=None, item_mask=None,
                     focus_mask=None):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
+            types = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **types).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             dropped = self.dropout(pooled)

@@ -5,6 +5,12 @@ Usage:
     python -m stancekit.train.quote --epochs 3 --lr 7e-5 --seed 13 --out models/quote-minilm
     python -m stancekit.train.quote --mark-mentions --init-from models/stance-minilm --focus --out DIR
         # stance heads from the stance encoder, reading their keywords (tried; see the model card)
+    python -m stancekit.train.quote --mark-mentions --transfer 8000 --out DIR
+        # + 8,000 PolNeAR news sentences labelled by the shipped models (distillation, stancekit.train.transfer)
+    python -m stancekit.train.quote --mark-mentions --base FOLDER --lr 2e-5 --out TEACHER
+    python -m stancekit.train.quote --mark-mentions --sentiment-teacher TEACHER --teacher-base FOLDER \
+        --soft-train 0.5 --transfer 8000 --out DIR
+        # a larger teacher (e.g. all-mpnet-base-v2, a local folder) distilled into the MiniLM student
 
 Data: NewsMTSC train sentences (each target a mention item of its sentence, span-pooled, no
 markers) for `toward`; the domain set's train split (`models/data/stance_domain.jsonl`, synthetic,
@@ -62,6 +68,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
       "tokens (the keywords of stancekit.targets' built-in targets, kept in config.json)")
     a("--init-from", default=None, help="start the encoder layers from a saved stancekit model (e.g. "
       "models/stance-minilm) instead of the base model; its heads are not used")
+    a("--transfer", type=int, default=0, help="add N teacher-labelled news sentences (PolNeAR train, distillation; "
+      "stancekit.train.transfer)")
+    a("--sentiment-teacher", default=str(REPO / "models" / "quote-minilm"), help="teacher of tone and toward for --transfer")
+    a("--stance-teacher", default=str(REPO / "models" / "stance-minilm"), help="teacher of the stance heads for --transfer")
+    a("--soft-train", type=float, default=None, metavar="ALPHA", help="mix each NewsMTSC train label with the "
+      "sentiment teacher's probabilities: ALPHA × gold + (1 − ALPHA) × teacher (distillation)")
+    a("--base", default=None, help="a local transformers model folder to train from instead of all-MiniLM-L6-v2 "
+      "(a teacher, e.g. all-mpnet-base-v2; not for shipped models)")
+    a("--teacher-base", default=None, help="base model folder of a sentiment teacher trained with --base")
     a("--seed", type=int, default=13)
     a("--threads", type=int, default=1, help="torch CPU threads")
     a("--limit", type=int, default=None, help="use only the first N NewsMTSC train sentences (smoke runs)")
@@ -137,10 +152,11 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
     if not hasattr(model, "net_"):
         model._build()
     for k, ex in enumerate(examples):
-        bad = [(t, v) for t, v in ex["labels"].items() if v not in model.tasks.get(t, ())]
-        bad += [("toward", lab) for _, lab in ex["items"] if lab not in model.tasks.get("toward", ())]
+        bad = [(t, v) for t, v in ex["labels"].items() if not _valid(v, model.tasks.get(t))]
+        bad += [("toward", lab) for _, lab in ex["items"] if not _valid(lab, model.tasks.get("toward"))]
         if bad:
-            raise ValueError(f"example {k} ({ex['text'][:40]!r}…): labels {bad} are not among the model's tasks")
+            raise ValueError(f"example {k} ({ex['text'][:40]!r}…): labels {bad} are neither labels of the model's "
+                             "tasks nor probability lists over them")
     net = model.net_
     if model.mark_mentions:
         examples = [marked(ex) for ex in examples]
@@ -153,7 +169,11 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
     warm = max(1, int(total * warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    ce = torch.nn.CrossEntropyLoss()
+    ce = torch.nn.CrossEntropyLoss()  # targets: probability rows (one-hot for a gold label, a teacher's otherwise)
+
+    def target(task, labels):
+        return torch.as_tensor(np.array([as_probs(v, model.tasks[task]) for v in labels]), device=model.device_)
+
     net.train()
     step, t0 = 0, time.time()
     bar = tqdm(total=total, disable=not progress, desc="fine-tuning", mininterval=5)
@@ -171,11 +191,9 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
                 picked = [(r, examples[i]["labels"][t]) for r, i in enumerate(rows) if t in examples[i]["labels"]]
                 if picked:
                     idx = torch.as_tensor([r for r, _ in picked], device=model.device_)
-                    y = torch.as_tensor([model.tasks[t].index(v) for _, v in picked], device=model.device_)
-                    loss = loss + ce(out[t][idx], y)
+                    loss = loss + ce(out[t][idx], target(t, [v for _, v in picked]))
             if items:
-                y = [model.tasks["toward"].index(lab) for i in rows for _, lab in examples[i]["items"]]
-                loss = loss + ce(out["toward"], torch.as_tensor(y, device=model.device_))
+                loss = loss + ce(out["toward"], target("toward", [lab for i in rows for _, lab in examples[i]["items"]]))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step(); sched.step(); opt.zero_grad()
@@ -188,6 +206,28 @@ def train_quote_model(model, examples: Sequence[Example], *, epochs: float = 3.0
     net.eval()
     model.train_seconds_ = time.time() - t0
     return model
+
+
+def _valid(label, labels) -> bool:
+    if labels is None:
+        return False
+    if isinstance(label, str):
+        return label in labels
+    p = np.asarray(label, dtype=np.float64)
+    return p.shape == (len(labels),) and bool((p >= 0).all()) and abs(p.sum() - 1.0) < 1e-3
+
+
+def as_probs(label, labels: Sequence[str]) -> np.ndarray:
+    """A label name as a one-hot row, a probability list as it is (float32).
+
+    >>> as_probs("neutral", ["negative", "neutral", "positive"]).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    if isinstance(label, str):
+        row = np.zeros(len(labels), dtype=np.float32)
+        row[list(labels).index(label)] = 1.0
+        return row
+    return np.asarray(label, dtype=np.float32)
 
 
 def focus_keywords() -> dict[str, list[str]]:
@@ -272,7 +312,7 @@ def run(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     t0 = time.time()
     if args.recalibrate:
-        model = QuoteModel.load(args.out, device="cpu", num_threads=args.threads)
+        model = QuoteModel.load(args.out, device="cpu", num_threads=args.threads, base=args.base)
         sets = build_sets(args.data, args.domain, limit=1, marks=model.mark_mentions)
         kept = {k: v for k, v in model.config_.items() if k not in SAVED_BY_MODEL + ("dev_metrics", "abstain_rule")}
         kept["recalibrated"] = {"argv": sys.argv[1:], "data_files": data_files(args.data, args.domain)}
@@ -283,9 +323,30 @@ def run(args: argparse.Namespace) -> int:
         return 0
     sets = build_sets(args.data, args.domain, domain_upsample=args.domain_upsample, limit=args.limit,
                       marks=args.mark_mentions)
+    transfer = None
+    if args.soft_train is not None:
+        from stancekit.models.quote_model import QuoteModel
+        from stancekit.train.transfer import soften
+
+        teacher = QuoteModel.load(args.sentiment_teacher, device="auto", num_threads=args.threads, base=args.teacher_base)
+        news = [ex for ex in sets["train"] if ex["items"]]
+        sets["train"] = soften(news, teacher, TASKS, args.soft_train) + [ex for ex in sets["train"] if not ex["items"]]
+        transfer = {"soft_train": {"alpha": args.soft_train, "teacher": Path(args.sentiment_teacher).name,
+                                   "sha256": teacher.config_["sha256"], "base": teacher.config_.get("base")}}
+        del teacher
+    if args.transfer:
+        from stancekit.train.transfer import transfer_set
+
+        extra, info = transfer_set(Path(args.data) if args.data else sd.DEFAULT_DATA, args.transfer,
+                                   args.sentiment_teacher, args.stance_teacher, TASKS, threads=args.threads,
+                                   teacher_base=args.teacher_base)
+        transfer = {**(transfer or {}), **info}
+        sets["train"] += extra
+        log.info("transfer: %s", json.dumps(transfer))
     log.info("data: %s", json.dumps(sets["sizes"]))
     model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
-                       mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None)
+                       mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None,
+                       base=args.base)
     init = None
     if args.init_from:
         init = init_encoder_from(model._build(), args.init_from)
@@ -294,9 +355,10 @@ def run(args: argparse.Namespace) -> int:
                       seed=args.seed)
     log.info("fine-tuned in %.0f s", model.train_seconds_)
     hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
-                                           "domain_upsample", "limit", "threads", "mark_mentions", "focus")}
+                                           "domain_upsample", "limit", "threads", "mark_mentions", "focus", "transfer",
+                                           "soft_train")}
     card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": sys.argv[1:], "seed": args.seed,
-            "hyperparameters": hyper, "init_from": init, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
+            "hyperparameters": hyper, "init_from": init, "transfer": transfer, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
             **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),
             "total_seconds": round(time.time() - t0, 1), "torch": torch.__version__, "device": trained_on(model)}
     path = model.save(args.out, **card)
