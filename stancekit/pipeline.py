@@ -34,8 +34,9 @@ class Pipeline:
             for every (quote, target) pair the keyword gate lets through; "confident" keeps a
             head's answer where its calibrated top probability reaches the threshold fitted on
             dev against the shipped cross-encoder (`defer_below`) and asks the cross-encoder for
-            the rest (~1.5× faster on CPU); "always" keeps every answer (one pass per quote in
-            all, ~2–3× faster). Accuracy of each: benchmarks/RESULTS_stance.md; speed:
+            the rest; "always" keeps every answer (one pass per quote in all). On NATO / talks
+            news on CPU both are ~2× faster with the shipped models (the heads are sure of
+            nearly everything). Accuracy of each: benchmarks/RESULTS_stance.md; speed:
             RESULTS_throughput.md. A custom target always goes to the cross-encoder.
         single_pass: shorthand for stance_heads="always".
         defer_below: override the fitted threshold of stance_heads="confident" (0: as "always",
