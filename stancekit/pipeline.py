@@ -363,12 +363,17 @@ def failed(doc_id: str | None, exc: BaseException, step: str) -> RecordError:
 
 def mentioned_actors(doc: Document, q: Quote) -> list[tuple[str, int, int]]:
     """(actor, start, end) of the first mention of each actor inside a quote, its speaker excluded."""
+    return first_mentions(doc.actors, q.start, q.end, skip=q.speaker)
+
+
+def first_mentions(actors, start: int, end: int, skip: str | None = None) -> list[tuple[str, int, int]]:
+    """(actor, start, end) of the first mention of each actor (but `skip`) inside text[start:end], in text order."""
     out = {}
-    for a in doc.actors:
-        if a.name == q.speaker:
+    for a in actors:
+        if a.name == skip:
             continue
         for m in a.mentions:
-            if q.start <= m.start and m.end <= q.end:
+            if start <= m.start and m.end <= end:
                 out.setdefault(a.name, (a.name, m.start, m.end))
                 break
     return sorted(out.values(), key=lambda x: x[1])

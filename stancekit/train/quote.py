@@ -324,25 +324,24 @@ def run(args: argparse.Namespace) -> int:
     sets = build_sets(args.data, args.domain, domain_upsample=args.domain_upsample, limit=args.limit,
                       marks=args.mark_mentions)
     transfer = None
-    if args.soft_train is not None:
+    if args.soft_train is not None or args.transfer:  # one teacher load serves both
         from stancekit.models.quote_model import QuoteModel
-        from stancekit.train.transfer import soften
+        from stancekit.train.transfer import soften, transfer_set
 
         teacher = QuoteModel.load(args.sentiment_teacher, device="auto", num_threads=args.threads, base=args.teacher_base)
-        news = [ex for ex in sets["train"] if ex["items"]]
-        sets["train"] = soften(news, teacher, TASKS, args.soft_train) + [ex for ex in sets["train"] if not ex["items"]]
-        transfer = {"soft_train": {"alpha": args.soft_train, "teacher": Path(args.sentiment_teacher).name,
-                                   "sha256": teacher.config_["sha256"], "base": teacher.config_.get("base")}}
+        transfer = {"sentiment_teacher": {"path": Path(args.sentiment_teacher).name, "sha256": teacher.config_["sha256"],
+                                          "base": teacher.config_.get("base")}}
+        if args.soft_train is not None:
+            news = [ex for ex in sets["train"] if ex["items"]]
+            sets["train"] = soften(news, teacher, TASKS, args.soft_train) + [ex for ex in sets["train"] if not ex["items"]]
+            transfer["soft_train"] = {"alpha": args.soft_train}
+        if args.transfer:
+            extra, info = transfer_set(Path(args.data) if args.data else sd.DEFAULT_DATA, args.transfer, teacher,
+                                       args.stance_teacher, TASKS, threads=args.threads)
+            transfer.update(info)
+            sets["train"] += extra
         del teacher
-    if args.transfer:
-        from stancekit.train.transfer import transfer_set
-
-        extra, info = transfer_set(Path(args.data) if args.data else sd.DEFAULT_DATA, args.transfer,
-                                   args.sentiment_teacher, args.stance_teacher, TASKS, threads=args.threads,
-                                   teacher_base=args.teacher_base)
-        transfer = {**(transfer or {}), **info}
-        sets["train"] += extra
-        log.info("transfer: %s", json.dumps(transfer))
+        log.info("distillation: %s", json.dumps(transfer))
     log.info("data: %s", json.dumps(sets["sizes"]))
     model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
                        mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None,

@@ -24,28 +24,27 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 POLNEAR_TRAIN = Path("quotes") / "polnear" / "train" / "text"
-MIN_CHARS, MAX_CHARS = 40, 400
+SENTENCE_CHARS = (40, 400)
 
 
 def news_sentences(folder: Path, limit: int) -> Iterator[tuple[str, list[tuple[int, int]], str]]:
     """(sentence, first mention of each actor in it, article text before it), articles in file-name order."""
+    from stancekit.classify.stance import CONTEXT_CHARS
+    from stancekit.pipeline import first_mentions
     from stancekit.segment import segment
     from stancekit.segment.text import sentences
 
+    lo, hi = SENTENCE_CHARS
     n = 0
     for path in sorted(Path(folder).glob("*.txt")):
         text = path.read_text(encoding="utf-8", errors="replace")
         _, actors = segment(text)
         for s, e in sentences(text):
-            if not MIN_CHARS <= e - s <= MAX_CHARS:
+            if not lo <= e - s <= hi:
                 continue
-            spans = sorted({(a.name, m.start, m.end) for a in actors for m in a.mentions if s <= m.start and m.end <= e},
-                           key=lambda x: x[1])
-            first: dict[str, tuple[int, int]] = {}
-            for name, ms, me in spans:
-                first.setdefault(name, (ms - s, me - s))
+            first = first_mentions(actors, s, e)  # as the pipeline picks the actors a quote names
             if first:
-                yield text[s:e], sorted(first.values()), text[max(0, s - 400):s]
+                yield text[s:e], [(ms - s, me - s) for _, ms, me in first], text[max(0, s - CONTEXT_CHARS):s]
                 n += 1
                 if n >= limit:
                     return
@@ -100,23 +99,19 @@ def _in_order(have: Sequence[str], row: np.ndarray, want: Sequence[str]) -> list
     return [float(row[list(have).index(v)]) for v in want]
 
 
-def transfer_set(data_root: Path, n: int, sentiment_dir, stance_dir, tasks: dict[str, Sequence[str]],
-                 threads: int = 1, teacher_base=None) -> tuple[list[dict], dict]:
-    """`n` teacher-labelled PolNeAR train sentences and the provenance of the teachers."""
+def transfer_set(data_root: Path, n: int, sentiment, stance_dir, tasks: dict[str, Sequence[str]],
+                 threads: int = 1) -> tuple[list[dict], dict]:
+    """`n` PolNeAR train sentences labelled by `sentiment` (a loaded QuoteModel) and the stance model in `stance_dir`."""
     from stancekit.classify.stance import StanceClassifier
-    from stancekit.models.quote_model import QuoteModel
 
     folder = Path(data_root) / POLNEAR_TRAIN
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: PolNeAR train texts not found (pass --data)")
-    sentiment = QuoteModel.load(sentiment_dir, device="auto", num_threads=threads, base=teacher_base)
-    stance = StanceClassifier.load(stance_dir, device="cpu", num_threads=threads)
+    stance = StanceClassifier.load(stance_dir, device="auto", num_threads=threads)
     items = list(news_sentences(folder, n))
     examples = teacher_examples(items, sentiment, stance, tasks)
     info = {"texts": "PolNeAR train articles, sentences naming an actor", "sentences": len(examples),
             "mentions": sum(len(x["items"]) for x in examples),
             "open_stance_pairs": sum(len(x["labels"]) - 1 for x in examples),
-            "sentiment_teacher": {"path": Path(sentiment_dir).name, "sha256": sentiment.config_["sha256"],
-                                  "base": sentiment.config_.get("base")},
             "stance_teacher": {"path": Path(stance_dir).name, "sha256": stance.model.config_["sha256"]}}
     return examples, info
