@@ -125,3 +125,12 @@ def test_a_model_on_another_local_base_trains_saves_and_needs_that_base_to_load(
     again = QuoteModel.load(tmp_path / "teacher", device="cpu", base=base)
     texts = [e["text"] for e in TOY]
     assert np.allclose(m.predict_proba(texts)["tone"], again.predict_proba(texts)["tone"], atol=2e-3)
+
+
+def test_recorded_command_lines_name_outside_folders_by_name_and_repo_paths_relative(tmp_path):
+    from stancekit.train import REPO, recipe_argv
+
+    argv = ["--sentiment-teacher", str(tmp_path / "teacher"), "--init-from", str(REPO / "models" / "stance-minilm"),
+            "--transfer", "8000", "--out", "models/quote-minilm"]
+    assert recipe_argv(argv) == ["--sentiment-teacher", "teacher", "--init-from", "models/stance-minilm",
+                                 "--transfer", "8000", "--out", "models/quote-minilm"]

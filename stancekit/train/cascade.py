@@ -25,6 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from stancekit.classify.quote import stands
+from stancekit.train import recipe_argv
 
 GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
 """Thresholds tried, 0.50–0.95; under 0.5 nearly nothing defers, above it nearly everything does."""
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         "rule": "smallest threshold of the grid whose cascade macro-F1 on the domain dev split (mean over the "
                 "built-in targets) is within the tolerance of the stance cross-encoder alone",
         "stance_model_sha256": sha256_of(sdir / "model.safetensors"), "dev_records": len(records),
-        "data_sha256": sha256_of(Path(args.domain)), "grid": rows, "argv": sys.argv[1:]}
+        "data_sha256": sha256_of(Path(args.domain)), "grid": rows, "argv": recipe_argv()}
     tmp = config_path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(config, indent=1) + "\n")
     os.replace(tmp, config_path)

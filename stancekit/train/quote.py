@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from stancekit.train import recipe_argv
 from stancekit.train import sentiment_data as sd
 from stancekit.train.calibration import ece, pick_abstain
 from stancekit.train.loop import bucketed_batches, fit_temperature, trained_on
@@ -315,7 +316,7 @@ def run(args: argparse.Namespace) -> int:
         model = QuoteModel.load(args.out, device="cpu", num_threads=args.threads, base=args.base)
         sets = build_sets(args.data, args.domain, limit=1, marks=model.mark_mentions)
         kept = {k: v for k, v in model.config_.items() if k not in SAVED_BY_MODEL + ("dev_metrics", "abstain_rule")}
-        kept["recalibrated"] = {"argv": sys.argv[1:], "data_files": data_files(args.data, args.domain)}
+        kept["recalibrated"] = {"argv": recipe_argv(), "data_files": data_files(args.data, args.domain)}
         card = {**kept, **calibrate(model, sets["dev"])}
         model.save(args.out, **card)
         log.info("recalibrated %s T=%s abstain=%s dev %s", args.out, model.temperature_, model.abstain_below_,
@@ -356,7 +357,7 @@ def run(args: argparse.Namespace) -> int:
     hyper = {k: getattr(args, k) for k in ("epochs", "lr", "batch_size", "max_length", "freeze_layers",
                                            "domain_upsample", "limit", "threads", "mark_mentions", "focus", "transfer",
                                            "soft_train")}
-    card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": sys.argv[1:], "seed": args.seed,
+    card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": recipe_argv(), "seed": args.seed,
             "hyperparameters": hyper, "init_from": init, "transfer": transfer, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
             **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),
             "total_seconds": round(time.time() - t0, 1), "torch": torch.__version__, "device": trained_on(model)}

@@ -30,6 +30,7 @@ import numpy as np
 
 from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
 
+from stancekit.train import recipe_argv
 from stancekit.train import sentiment_data as sd
 from stancekit.train.loop import trained_on
 
@@ -191,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     if args.recalibrate:
         clf = PairClassifier.load(args.out)
         card = {k: v for k, v in clf.config_.items() if k not in SAVED_BY_CLASSIFIER}
-        card["recalibrated"] = {"argv": sys.argv[1:], "dev_sizes": {k: len(v[0]) for k, v in sets["dev"].items()},
+        card["recalibrated"] = {"argv": recipe_argv(), "dev_sizes": {k: len(v[0]) for k, v in sets["dev"].items()},
                                 "data_files": data_files(args.data, args.domain)}
         card.update(calibrate(clf, sets["dev"], args.abstain))
     else:
@@ -211,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
 
             hyper["teachers"] = [sha256_of(Path(t) / "model.safetensors") for t in args.teacher]
         card = {
-            "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": sys.argv[1:], "seed": args.seed,
+            "task": "sentiment", "recipe": "stancekit.train.sentiment", "argv": recipe_argv(), "seed": args.seed,
             "input_format": {"toward": f"(mention, sentence with the mention wrapped in '{sd.MARK_OPEN.strip()} "
                                        f"… {sd.MARK_CLOSE.strip()}', cropped to {sd.MAX_CHARS} chars around it)",
                              "tone": f"({sd.TONE_QUERY!r}, quote text)", "tone_query": sd.TONE_QUERY,

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from stancekit.models.base import sha256_of
+from stancekit.train import recipe_argv
 
 MUST_AGREE = ("base", "kind", "labels", "tasks", "freeze_layers", "max_length", "pooling", "mark_mentions", "task")
 
@@ -62,10 +63,10 @@ def soup(runs: Sequence[str | Path], out: str | Path) -> Path:
     os.replace(tmp, out / "model.safetensors")
     config = {k: v for k, v in configs[0].items() if k not in ("dev_metrics", "recalibrated")}
     config.update(sha256=sha256_of(out / "model.safetensors"), seed=[c.get("seed") for c in configs],
-                  soup={"members": [{"argv": c.get("argv"), "seed": c.get("seed"), "dev_metrics": c.get("dev_metrics"),
+                  soup={"members": [{"argv": recipe_argv(c.get("argv") or []), "seed": c.get("seed"), "dev_metrics": c.get("dev_metrics"),
                                      "train_seconds": c.get("train_seconds")} for c in configs],
                         "rule": "uniform average of the trained tensors (fp32), saved in fp16",
-                        "argv": sys.argv[1:]})
+                        "argv": recipe_argv()})
     (out / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     return out
 

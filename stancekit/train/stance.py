@@ -22,6 +22,7 @@ import numpy as np
 from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
 
 from stancekit.classify.stance import LABELS
+from stancekit.train import recipe_argv
 from stancekit.train import stance_data
 from stancekit.train.loop import trained_on
 
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
                                            "n_argq", "n_flip", "n_claim", "none_frac", "n_news", "domain_upsample",
                                            "n_dev_argq", "threads")}
     card = {
-        "task": "stance", "recipe": "stancekit.train.stance", "argv": sys.argv[1:], "seed": args.seed,
+        "task": "stance", "recipe": "stancekit.train.stance", "argv": recipe_argv(), "seed": args.seed,
         "hyperparameters": hyper,
         "data_sizes": sets["sizes"], "dev_metrics": metrics,
         "abstain_rule": pick_abstain.__doc__.split("\n\n")[0].replace("\n    ", " ") if args.abstain is None
