@@ -32,13 +32,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from stancekit.train import recipe_argv
+from stancekit.train import REPO, recipe_argv
 from stancekit.train import sentiment_data as sd
 from stancekit.train.calibration import ece, pick_abstain
 from stancekit.train.loop import bucketed_batches, fit_temperature, trained_on
 from stancekit.train.sentiment import _need, macro_f1
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "models" / "quote-minilm"
 STANCE = ("favor", "against", "none")
 TASKS = {"tone": list(sd.LABELS), "nato_membership": list(STANCE), "peace_talks": list(STANCE),

@@ -30,11 +30,10 @@ import numpy as np
 
 from stancekit.train.calibration import ece, pick_abstain  # noqa: F401 (re-exported for tests)
 
-from stancekit.train import recipe_argv
+from stancekit.train import REPO, recipe_argv
 from stancekit.train import sentiment_data as sd
 from stancekit.train.loop import trained_on
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "models" / "sentiment-minilm"
 
 log = logging.getLogger("stancekit.train.sentiment")

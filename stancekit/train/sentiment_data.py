@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from stancekit.train import REPO
+
 LABELS = ("negative", "neutral", "positive")
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 TONE_QUERY = "the speaker's tone"
@@ -33,8 +35,8 @@ NEWSMTSC = {
     "test_rw": "sentiment/newsmtsc/splits/newsmtsc-rw/test.jsonl",
     "test_mt": "sentiment/newsmtsc/splits/newsmtsc-mt/test.jsonl",
 }
-DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-DEFAULT_DOMAIN = Path(__file__).resolve().parents[2] / "models" / "data" / "stance_domain.jsonl"
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
 
 
 def crop(text: str, start: int, end: int, max_chars: int = MAX_CHARS) -> tuple[str, int, int]:

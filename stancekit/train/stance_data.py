@@ -29,9 +29,9 @@ from typing import Iterable, Sequence
 
 from stancekit.classify.stance import LABELS, format_quote
 from stancekit.targets import BUILTIN_TARGETS
+from stancekit.train import REPO
 
 COLUMNS = ("proposition", "text", "label", "source")
-REPO = Path(__file__).resolve().parents[2]
 DOMAIN_PATH = REPO / "models" / "data" / "stance_domain.jsonl"
 ARGQ_FILE = "stance/ibm_argq_30k/raw_{split}_all_onecol.csv"
 CLAIM_FILE = "stance/ibm_claim_stance/claim_stance_dataset_v1.csv"
