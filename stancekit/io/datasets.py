@@ -68,7 +68,7 @@ def score_rows(nlp: Any, texts: list[Any], ids: list[Any] | None = None, dates: 
 
 
 def _features(target_ids: list[str]):
-    from datasets import Features, Sequence, Value
+    from datasets import Sequence, Value
 
     cols = {"quotes": Value("string"), "n_quotes": Value("int32"), "speakers": Sequence(Value("string")),
             "profiles": Value("string"), "error": Value("string")}
