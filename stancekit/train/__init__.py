@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Sequence
 
 REPO = Path(__file__).resolve().parents[2]
+DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
+"""The synthetic labelled quotes about the built-in targets (stance and tone) that the recipes share."""
 
 
 def recipe_argv(argv: Sequence[str] | None = None) -> list[str]:

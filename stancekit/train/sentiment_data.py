@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from stancekit.train import REPO
+from stancekit.train import DOMAIN, REPO
 
 LABELS = ("negative", "neutral", "positive")
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -36,7 +36,7 @@ NEWSMTSC = {
     "test_mt": "sentiment/newsmtsc/splits/newsmtsc-mt/test.jsonl",
 }
 DEFAULT_DATA = REPO.parent / "shared" / "data"
-DEFAULT_DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
+DEFAULT_DOMAIN = DOMAIN
 
 
 def crop(text: str, start: int, end: int, max_chars: int = MAX_CHARS) -> tuple[str, int, int]:

@@ -29,10 +29,10 @@ from typing import Iterable, Sequence
 
 from stancekit.classify.stance import LABELS, format_quote
 from stancekit.targets import BUILTIN_TARGETS
-from stancekit.train import REPO
+from stancekit.train import DOMAIN, REPO
 
 COLUMNS = ("proposition", "text", "label", "source")
-DOMAIN_PATH = REPO / "models" / "data" / "stance_domain.jsonl"
+DOMAIN_PATH = DOMAIN
 ARGQ_FILE = "stance/ibm_argq_30k/raw_{split}_all_onecol.csv"
 CLAIM_FILE = "stance/ibm_claim_stance/claim_stance_dataset_v1.csv"
 NEWS_FILE = "sentiment/newsmtsc/original/train.jsonl"
