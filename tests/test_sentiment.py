@@ -8,6 +8,7 @@ import pytest
 from stancekit.classify.sentiment import ABSTAIN, SentimentClassifier, to_label
 from stancekit.doc import Label
 from stancekit.train import sentiment as recipe
+from stancekit.train.calibration import scored_macro_f1
 from stancekit.train import sentiment_data as sd
 
 # -- input format ------------------------------------------------------------------------------
@@ -125,12 +126,20 @@ def test_macro_f1_counts_abstain_as_wrong():
     assert recipe.scores(gold, gold) == {"macro_f1": 1.0, "accuracy": 1.0, "n": 3}
 
 
-def test_pick_abstain_only_where_low_confidence_is_mostly_wrong():
+def test_pick_abstain_only_where_it_raises_macro_f1_as_the_gold_scorer_counts():
+    sure = np.repeat(np.eye(3) * 0.85 + 0.05, 30, axis=0)  # 90 confident, right
+    shaky = np.tile([0.40, 0.35, 0.25], (10, 1))  # top label 0, gold 1 or 2: all wrong
+    probs, y = np.vstack([sure, shaky]), np.array([0] * 30 + [1] * 30 + [2] * 30 + [1, 2] * 5)
+    assert scored_macro_f1(probs, y) == pytest.approx((60 / 70 + 2 * 60 / 65) / 3)
+    assert scored_macro_f1(probs, y, 0.41) == pytest.approx((1 + 2 * 60 / 65) / 3)
+    assert recipe.pick_abstain(probs, y) == pytest.approx(0.41)  # the smallest t that drops them
+    y_right = np.array([0] * 30 + [1] * 30 + [2] * 30 + [0] * 10)
+    assert recipe.pick_abstain(probs, y_right) == 0.0  # the shaky ones are right: never abstain
     conf = np.array([0.36, 0.38] + [0.9] * 38)
-    probs = np.stack([conf, (1 - conf) / 2, (1 - conf) / 2], 1)
-    y = np.array([1, 2] + [0] * 38)  # the two unsure ones are wrong
-    assert recipe.pick_abstain(probs, y) == pytest.approx(0.6)
-    assert recipe.pick_abstain(probs, np.zeros(40, int)) == 0.0  # all right: never abstain
+    two = np.stack([conf, (1 - conf) / 2, (1 - conf) / 2], 1)
+    y_rare = np.array([1, 2] + [0] * 38)  # wrong, but dropping them gains under a point of macro-F1
+    assert scored_macro_f1(two, y_rare, 0.4) - scored_macro_f1(two, y_rare) < 0.01
+    assert recipe.pick_abstain(two, y_rare) == 0.0
 
 
 class StubModel:
@@ -184,7 +193,9 @@ def test_calibrate_sets_temperature_and_per_use_thresholds():
            "domain_tone_dev": ([sd.TONE_QUERY] * 2, ["bad", "good"], ["negative", "positive"])}
     clf = StubLogits()
     card = recipe.calibrate(clf, dev)
-    assert clf.temperature_ > 0 and clf.abstain_below == pytest.approx(0.6) and card["tone_abstain_below"] == 0.0
+    so_so = np.exp(np.array([0.3, 0.2, 0.1]) / clf.temperature_)
+    assert clf.temperature_ > 0 and card["tone_abstain_below"] == 0.0  # tone dev is all right: never
+    assert so_so.max() / so_so.sum() < clf.abstain_below <= 0.6  # the two wrong "so-so" rows abstain
     assert card["dev_metrics"]["domain_tone_dev"]["accuracy"] == 1.0
     assert recipe.calibrate(StubLogits(), dev, abstain=0.5)["tone_abstain_below"] == 0.5
 
