@@ -79,3 +79,48 @@ def macro_f1_acceptable(pairs: Sequence[tuple[Sequence[str], str | None]], label
         if tp + fp + fn:
             f1s.append(2 * tp / (2 * tp + fp + fn))
     return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+STANCE_LABELS = ("favor", "against", "none")
+SENTIMENT_LABELS = ("positive", "negative", "neutral")
+
+
+def _label(x: Any) -> str | None:
+    return x.get("label") if isinstance(x, dict) else x
+
+
+def score_labels(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-quote stance (per target) and sentiment macro-F1 over matched required quotes, and
+    document-profile accuracy (polar / none gold labels; a missing profile reads as none),
+    pooled over `golds` as the gold format scores them."""
+    by_id = {p.get("id"): p for p in preds}
+    stance: dict[str, list] = {}
+    senti: list = []
+    prof = {"polar": [0, 0], "none": [0, 0]}
+    for g in golds:
+        pred = by_id.get(g["id"]) or {}
+        pq = sorted(pred.get("quotes") or [], key=lambda q: q["start"])
+        gq = g["quotes"]
+        for i, j in match_spans([(q["start"], q["end"]) for q in gq], [(q["start"], q["end"]) for q in pq]):
+            if gq[i].get("optional"):
+                continue
+            acc = gq[i].get("acceptable", {})
+            for t, lab in gq[i]["stance"].items():
+                stance.setdefault(t, []).append(([lab, *acc.get(t, [])], _label((pq[j].get("stance") or {}).get(t))))
+            senti.append(([gq[i]["sentiment"], *acc.get("sentiment", [])], _label(pq[j].get("sentiment"))))
+        got = {}
+        for r in pred.get("profiles") or []:
+            got.setdefault((r.get("actor"), r.get("target")), r.get("label"))
+        for actor, per_target in g.get("profiles", {}).items():
+            aliases = g["actors"].get(actor, [])
+            for t, lab in per_target.items():
+                mine = next((v for (a, tt), v in got.items() if tt == t and speaker_ok(a, actor, aliases)), None)
+                key = "none" if lab == "none" else "polar"
+                prof[key][1] += 1
+                prof[key][0] += (mine or "none") == lab
+    out: dict[str, Any] = {f"stance_{t}_f1": macro_f1_acceptable(p, STANCE_LABELS) for t, p in stance.items()}
+    out["sentiment_f1"] = macro_f1_acceptable(senti, SENTIMENT_LABELS)
+    for k, (right, n) in prof.items():
+        out[f"profiles_{k}"] = (right, n)
+    out["n_quotes"] = len(senti)
+    return out

@@ -1,4 +1,6 @@
 """The seed article's gold annotation as a regression test for segmentation and attribution."""
+import pytest
+
 from stancekit.evaluate import match_spans, score_quotes, speaker_ok
 from stancekit.segment import segment
 from stancekit.doc import Quote
@@ -52,3 +54,24 @@ def test_scoring_rules():
             "quotes": [{"start": 0, "end": 3, "speaker": "A", "optional": True}]}
     s = score_quotes([gold], [{"id": "d", "quotes": [q]}])
     assert s["n_gold"] == 0 and s["n_pred"] == 0  # a matched optional quote neither counts nor costs
+
+
+def test_score_labels_counts_acceptable_abstain_and_missing_profiles():
+    from stancekit.evaluate import score_labels
+
+    gold = {"id": "d", "actors": {"Ann Lee": ["Lee"], "Bo": []},
+            "quotes": [{"start": 0, "end": 10, "speaker": "Ann Lee", "stance": {"t": "favor"}, "sentiment": "positive"},
+                       {"start": 20, "end": 30, "speaker": "Bo", "stance": {"t": "none"}, "sentiment": "neutral",
+                        "acceptable": {"t": ["against"]}},
+                       {"start": 40, "end": 50, "speaker": "Bo", "stance": {"t": "against"}, "sentiment": "negative",
+                        "optional": True}],
+            "profiles": {"Ann Lee": {"t": "favor"}, "Bo": {"t": "none"}}}
+    pred = {"id": "d", "quotes": [{"start": 1, "end": 9, "stance": {"t": {"label": "favor"}}, "sentiment": "abstain"},
+                                  {"start": 21, "end": 29, "stance": {"t": "against"}, "sentiment": "neutral"},
+                                  {"start": 40, "end": 50, "stance": {"t": "favor"}, "sentiment": "positive"}],
+            "profiles": [{"actor": "Lee", "target": "t", "label": "favor"}]}
+    r = score_labels([gold], [pred])
+    assert r["n_quotes"] == 2  # the optional quote is not scored
+    assert r["stance_t_f1"] == 1.0  # "against" is acceptable for the second quote
+    assert r["sentiment_f1"] == pytest.approx((0 + 1) / 2)  # abstain: a miss for positive; neutral right
+    assert r["profiles_polar"] == (1, 1) and r["profiles_none"] == (1, 1)  # surname matches; missing reads as none
