@@ -1,7 +1,7 @@
 """Throughput of the whole pipeline on ~600-word articles, against the bare encoder, in one run.
 
     python benchmarks/throughput.py > benchmarks/RESULTS_throughput.md
-    python benchmarks/throughput.py --device cuda --configs torch --n 2000 --n-process 14   # on a GPU
+    python benchmarks/throughput.py --device cuda --configs default --n 2000 --n-process 14   # on a GPU
 
 What it measures, per runtime configuration (each in its own process, so peak RSS is its own):
   * articles/s and quotes/s of `nlp.pipe` (segmentation, both built-in stance targets, quote tone,
@@ -36,8 +36,10 @@ SEED = sorted((REPO / "seeds").glob("*.txt"))[0]
 GOLD = SEED.with_suffix(".gold.json")
 POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
-CONFIGS = {"torch": dict(backend="torch"), "onnx": dict(backend="onnx"),
-           "confident": dict(backend="torch", stance_heads="confident"), "single": dict(backend="torch", stance_heads="always")}
+CONFIGS = {"default": dict(backend="torch", stance_heads="always"),  # the heads: one pass per quote
+           "confident": dict(backend="torch", stance_heads="confident"),
+           "cross-encoder": dict(backend="torch", stance_heads="never"),  # stance-minilm for every open pair
+           "onnx": dict(backend="onnx", stance_heads="never")}
 """torch (the default pipeline) / onnx: tone and sentiment toward actors from quote-minilm, one pass per
 quote, and stance from the cross-encoder, one pass per (quote, target) the keyword gate lets through
 (onnx: the cross-encoder through ONNX Runtime); confident: the built-in targets from quote-minilm's

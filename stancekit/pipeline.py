@@ -30,15 +30,15 @@ class Pipeline:
         device: "auto" (cuda in fp16 if available, else cpu), "cpu" or "cuda".
         batch_size: documents per model batch in `pipe`.
         stance_heads: whether the built-in targets use quote-minilm's stance heads, which answer
-            from the pass that serves sentiment: "never" (default) asks the stance cross-encoder
-            for every (quote, target) pair the keyword gate lets through; "confident" keeps a
-            head's answer where its calibrated top probability reaches the threshold fitted on
-            dev against the shipped cross-encoder (`defer_below`) and asks the cross-encoder for
-            the rest; "always" keeps every answer (one pass per quote in all). On NATO / talks
-            news on CPU both are ~2× faster with the shipped models (the heads are sure of
-            nearly everything). Accuracy of each: benchmarks/RESULTS_stance.md; speed:
-            RESULTS_throughput.md. A custom target always goes to the cross-encoder.
-        single_pass: shorthand for stance_heads="always".
+            from the pass that serves sentiment: "always" keeps every answer (one pass per quote
+            in all); "confident" keeps a head's answer where its calibrated top probability
+            reaches the threshold fitted on dev against the shipped cross-encoder (`defer_below`)
+            and asks the cross-encoder for the rest; "never" asks the stance cross-encoder for
+            every (quote, target) pair the keyword gate lets through (~2× slower on CPU). None
+            (default): "always" where the sentiment model is a quote model, else "never" — the
+            heads scored higher on the gold articles we hold (benchmarks/RESULTS_gold.md).
+            Speed: RESULTS_throughput.md. A custom target always goes to the cross-encoder.
+        single_pass: shorthand for stance_heads="always" (then a quote model is required).
         defer_below: override the fitted threshold of stance_heads="confident" (0: as "always",
             above 1: as "never").
         stance_model, sentiment_model: folders of other trained models (default: the shipped
@@ -60,10 +60,10 @@ class Pipeline:
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
-                 single_pass: bool = False, stance_heads: str = "never", defer_below: float | None = None):
+                 single_pass: bool = False, stance_heads: str | None = None, defer_below: float | None = None):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
-        if stance_heads not in STANCE_HEADS:
+        if stance_heads is not None and stance_heads not in STANCE_HEADS:
             raise ValueError(f"stance_heads must be one of {STANCE_HEADS}, got {stance_heads!r}")
         self.targets = resolve_targets(targets)
         self.stance = stance
@@ -77,13 +77,14 @@ class Pipeline:
         self.max_chars = max_chars
         self.n_process = int(n_process)
         self.model_batch_size = model_batch_size
-        self.stance_heads = "never" if stance is False else "always" if single_pass else stance_heads
-        self.single_pass = self.stance_heads == "always"
+        self.stance_heads = "never" if stance is False else "always" if single_pass else stance_heads or "always"
+        # asked for explicitly, the heads need a quote model; by default they fall back to the cross-encoder
+        self.single_pass = self.stance_heads == "always" and (single_pass or stance_heads == "always")
         self.defer_below = defer_below
         self.quote = sentiment  # the quote model serves sentiment, and the stance heads where asked
         if self.single_pass:
             self.quote = True
-        elif self.stance_heads == "confident" and sentiment is False:
+        elif self.stance_heads != "never" and sentiment is False:
             self.quote = "auto"  # heads where the model is installed, else the cross-encoder alone
         self._config = dict(targets=self.targets, stance=stance, sentiment=sentiment, device=device,
                             batch_size=batch_size, stance_model=stance_model, sentiment_model=sentiment_model,

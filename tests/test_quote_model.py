@@ -253,7 +253,8 @@ def test_pipeline_modes_route_each_target_to_its_model():
     ceasefire = Target("ceasefire_now", "An immediate ceasefire should be agreed.", keywords=("ceasefire",))
     text = "“Vladimir Putin wants a ceasefire only on his terms, and Nato should welcome Ukraine,” Mr Healey said."
     # head answers favor with 0.7; the fixed model has no fitted threshold, so "confident" defers all
-    modes = [(dict(single_pass=True), "favor", [1]), (dict(), "against", [2]),
+    modes = [(dict(single_pass=True), "favor", [1]), (dict(), "favor", [1]),  # the default: the heads
+             (dict(stance_heads="never"), "against", [2]),
              (dict(stance_heads="confident"), "against", [1, 1]),
              (dict(stance_heads="confident", defer_below=0.65), "favor", [1]),
              (dict(stance_heads="confident", defer_below=0.75), "against", [1, 1])]
@@ -339,3 +340,17 @@ def test_cascade_recipe_reproduces_the_shipped_threshold_and_leaves_the_weights(
     assert after["defer"]["below"] == fit["below"]
     assert [r["deferred"] for r in after["defer"]["grid"]] == [r["deferred"] for r in fit["grid"]]
     assert {k: v for k, v in after.items() if k != "defer"} == before  # weights and their sha256 untouched
+
+
+def test_default_heads_fall_back_to_the_cross_encoder_without_a_quote_model(monkeypatch):
+    import stancekit
+    from stancekit import pipeline as pl
+
+    monkeypatch.setattr(pl.Pipeline, "_sentiment_is_quote_model", lambda self: False)
+    nlp = stancekit.load(["nato_membership"], sentiment=False)
+    assert nlp.stance_heads == "always" and not nlp.single_pass
+    assert nlp._model("quote") is None and nlp._head_targets(None) == []  # the cross-encoder answers
+    assert [t.id for t in nlp._cross_encoder_targets(None)] == ["nato_membership"]
+    strict = stancekit.load(["nato_membership"], single_pass=True)
+    with pytest.raises(ValueError, match="needs a QuoteModel"):
+        strict._model("quote")

@@ -75,7 +75,7 @@ def test_load_passes_runtime_options_to_the_models(monkeypatch, tmp_path):
 
     monkeypatch.setattr(pair_classifier.PairClassifier, "load", staticmethod(fake_load))
     nlp = stancekit.load(["nato_membership"], sentiment=False, stance_model=str(tmp_path), device="cpu",
-                         backend="onnx", num_threads=1)
+                         backend="onnx", num_threads=1, stance_heads="never")
     doc = nlp("“Ukraine must join NATO,” Mr Smith said.")
     assert doc.quotes[0].stance["nato_membership"].label == "none"
     assert seen == [(str(tmp_path), {"device": "cpu", "backend": "onnx", "num_threads": 1, "batch_size": 32})]

@@ -66,7 +66,8 @@ def test_pipeline_reads_each_quote_once_and_defers_only_unsure_heads(seed_text):
     below = 0.9  # the fitted threshold may keep every head answer on this article; this one defers some
     nlp = stancekit.load(device="cpu", stance_heads="confident", defer_below=below)
     fast = stancekit.load(device="cpu", single_pass=True)
-    slow = stancekit.load(device="cpu")
+    slow = stancekit.load(device="cpu", stance_heads="never")
+    default = stancekit.load(device="cpu")
     d1, d2, d3 = nlp(seed_text), fast(seed_text), slow(seed_text)
     assert [q.text for q in d1.quotes] == [q.text for q in d2.quotes] == [q.text for q in d3.quotes]
     assert len(d1.quotes) > 10
@@ -82,4 +83,7 @@ def test_pipeline_reads_each_quote_once_and_defers_only_unsure_heads(seed_text):
     assert 0 < deferred < sum(len(q.stance) for q in d1.quotes)
     assert any(q.sentiment_toward for q in d1.quotes)
     assert nlp._sentiment is None and nlp._stance is not None and fast._stance is None
-    assert slow._stance is not None and slow.stance_heads == "never"  # the default: the cross-encoder for stance
+    assert slow._stance is not None and slow.stance_heads == "never"
+    d4 = default(seed_text)  # the default: the heads, and no cross-encoder for the built-in targets
+    assert default.stance_heads == "always" and default._stance is None
+    assert [q.stance["nato_membership"].scores for q in d4.quotes] == [q.stance["nato_membership"].scores for q in d2.quotes]

@@ -35,11 +35,12 @@ def add_parser(sub) -> None:
     p.add_argument("--backend", default="torch", choices=("torch", "onnx"), help="model runtime on CPU")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for the models (default: cores available)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per model batch")
-    p.add_argument("--stance-heads", default="never", choices=("never", "confident", "always"),
-                   help="built-in targets from quote-minilm's stance heads, in the sentiment pass: never (default: the "
-                        "stance cross-encoder for every pair), where they are confident (the cross-encoder answers "
-                        "the rest; ~1.5x faster on CPU), or always (trade-offs in models/quote-minilm.md)")
-    p.add_argument("--single-pass", action="store_true", help="same as --stance-heads always (fastest)")
+    p.add_argument("--stance-heads", default=None, choices=("never", "confident", "always"),
+                   help="built-in targets from quote-minilm's stance heads, in the sentiment pass: always (the "
+                        "default with the shipped models), where they are confident (the stance cross-encoder "
+                        "answers the rest), or never (the cross-encoder for every pair, ~2x slower on CPU; "
+                        "trade-offs in models/quote-minilm.md)")
+    p.add_argument("--single-pass", action="store_true", help="same as --stance-heads always")
     p.add_argument("--n-process", type=int, default=1,
                    help="worker processes, each running the whole pipeline (on a GPU: ~1 per CPU core)")
     p.add_argument("--max-chars", type=int, default=MAX_CHARS, help="longer texts are reported, not analysed")
