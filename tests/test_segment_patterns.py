@@ -377,3 +377,26 @@ def test_asked_cited_accused_of(text, expected):
 ])
 def test_called_x_quoted_label(text, expected):
     assert run(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Estonia’s defence minister, Marta Kask, wrote on X that the alliance must keep its door open.",
+     ("the alliance must keep its door open", "indirect", "Marta Kask")),
+    ("The Kremlin’s spokesman, Ivan Sorokin, said Moscow would study the proposal.",
+     ("Moscow would study the proposal", "indirect", "Ivan Sorokin")),
+    ("The head of the presidential office, Petro Danko, told reporters that no deal was close.",
+     ("no deal was close", "indirect", "Petro Danko")),
+    ("Petro Danko, the head of the presidential office, said no deal was close.",
+     ("no deal was close", "indirect", "Petro Danko")),
+])
+def test_a_name_in_apposition_to_a_role_speaks(text, expected):
+    assert run(text) == [expected]
+
+
+def test_a_second_speech_verb_of_the_same_subject_opens_a_second_quote():
+    text = ("Chancellor Anna Berg warned that the fighting could drag on and said Ukraine must not be pushed into a "
+            "bad deal.")
+    assert run(text) == [("the fighting could drag on", "indirect", "Anna Berg"),
+                         ("Ukraine must not be pushed into a bad deal", "indirect", "Anna Berg")]
+    assert run("Mr Novak said the talks had stalled and argued that sanctions should stay.") == [
+        ("the talks had stalled", "indirect", "Novak"), ("sanctions should stay", "indirect", "Novak")]

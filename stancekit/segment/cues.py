@@ -21,6 +21,8 @@ _OBJECT = re.compile(r"\s*(?:reporters|journalists|MPs|lawmakers|parliament|the 
 _CLAUSE_END = re.compile(
     rf",\s+(?:after|as|while|despite|which|before|when|whereas|although|though|even as|adding|saying|according|"
     rf"but\s+(?:also\s+)?(?:{_CUE_ALT})\b|and\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\b)"
+    # "said A and argued that B": a second speech verb of the same subject opens a second clause
+    r"|\s+and\s+(?:also\s+|later\s+)?(?:said|says|argued|argues|warned|warns|added|adds|insisted|insists|stressed)\b"
     r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
@@ -121,12 +123,13 @@ def subject_before(text: str, clause_start: int, cue_start: int) -> tuple[Mentio
     aside = _ASIDE.search(seg)
     if aside and (found is None or found.start > clause_start + aside.start()):
         inner = np_at_end(text, clause_start, clause_start + aside.start())
-        if inner is not None:
-            return inner, False
-        # "A lawyer for the news outlets, David Schulz, said": the aside itself names the speaker
+        # "A lawyer for the news outlets, David Schulz, said", "Poland's foreign minister, Radek
+        # Nowak, wrote": the aside names the speaker that the phrase before it only describes
         a_s, a_e = clause_start + aside.start(1), clause_start + aside.end(1)
-        inner = np_at_end(text, a_s, a_e)
-        if inner is not None and inner.start == a_s and inner.kind == "name":
+        named = np_at_end(text, a_s, a_e)
+        if named is not None and named.start == a_s and named.kind == "name" and (inner is None or inner.kind != "name"):
+            return named, False
+        if inner is not None:
             return inner, False
     if found is not None:
         found = _pp_head(text, clause_start, found) or found
@@ -197,7 +200,9 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     that = None if took_that else re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
     if that and len(text[s:s + that.end()].split()) <= 10:
         inner = text[s:s + that.start() + that.group().rfind("that")]
-        if not opens_with_subject(inner) and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6):
+        second_verb = re.search(rf"\band\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\s*$", inner)  # "said A and argued that"
+        if (not opens_with_subject(inner) and not second_verb
+                and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6)):
             s, took_that = s + that.end(), True
     if not took_that:
         adv = _PP_ADV.match(text, s, end)  # "said after the convention he would …"

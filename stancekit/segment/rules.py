@@ -180,8 +180,10 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
             return c
     if not (speaker or coord):
         return None
+    # "Poland's foreign minister, Name, wrote …": the words before the name describe the speaker
+    described = speaker is not None and not inverted and re.fullmatch(r"\s*,\s*", text[speaker.end:cue.start])
     # 3a. HEAD, Name said, TAIL.  (the attribution interrupts the reported clause)
-    mid = re.match(r"\s*,\s*([a-z][\w’']*)", text[cue.end:se]) if speaker and not inverted else None
+    mid = re.match(r"\s*,\s*([a-z][\w’']*)", text[cue.end:se]) if speaker and not inverted and not described else None
     if (mid and mid.group(1) not in _AFTER_ASIDE_STOP and not mid.group(1).endswith("ing")
             and re.search(r",\s*$", text[ss:speaker.start])):
         dl = _DATELINE.match(text, ss, speaker.start)
@@ -190,7 +192,8 @@ def _attach(text, lay, ss, se, cue: Cue, prev_subject, used, absorbed) -> Candid
         if _words(text[cue.end:e]) >= 2 and not lay.quote_at(cs + 1):
             return _reported(text, lay, cs, e, cue, speaker, coord, absorbed)
     # 3. CLAUSE, Name said.  /  CLAUSE, according to Name.
-    if speaker and (inverted or re.search(r",\s*$", text[ss:speaker.start])) and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se):
+    if (speaker and not described and (inverted or re.search(r",\s*$", text[ss:speaker.start]))
+            and _TRAIL_NEXT.match(text, (inverted.end if inverted else cue.end), se)):
         comma = (cue.start if inverted else speaker.start)
         dl = _DATELINE.match(text, ss, comma)
         cs = dl.end() if dl else ss
