@@ -400,3 +400,24 @@ def test_a_second_speech_verb_of_the_same_subject_opens_a_second_quote():
                          ("Ukraine must not be pushed into a bad deal", "indirect", "Anna Berg")]
     assert run("Mr Novak said the talks had stalled and argued that sanctions should stay.") == [
         ("the talks had stalled", "indirect", "Novak"), ("sanctions should stay", "indirect", "Novak")]
+
+
+def test_said_a_but_warned_b_is_two_quotes():
+    assert run("Ms Vogel said Berlin backed the plan but warned that money alone would not end the war.") == [
+        ("Berlin backed the plan", "indirect", "Vogel"), ("money alone would not end the war", "indirect", "Vogel")]
+
+
+def test_the_meeting_or_summit_after_said_is_the_clause_subject_not_an_object():
+    assert run("Mr Novak said the summit had failed to agree on anything.") == [
+        ("the summit had failed to agree on anything", "indirect", "Novak")]
+    assert run("Mr Novak told the summit that Europe had to pay more.") == [
+        ("Europe had to pay more", "indirect", "Novak")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Ukraine’s presidential office said the draft was only a working document.", "Ukraine’s presidential office"),
+    ("Russia's defence ministry said the exchange would take place within days.", "Russia's defence ministry"),
+])
+def test_a_country_s_ministry_or_office_speaks(text, speaker):
+    ((_, kind, got),) = run(text)
+    assert kind == "indirect" and got == speaker

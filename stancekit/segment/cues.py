@@ -17,12 +17,14 @@ _TIME_ADV = re.compile(
     r"on (?:social media|Twitter|X|Telegram|Facebook|television|TV)|at a (?:press conference|news conference|briefing|summit|meeting)"
     r"(?: in [A-Z]\w+)?)(?![\w’'])(?!\s+\w+[’']s\b)\s*,?", re.I)
 _OBJECT = re.compile(r"\s*(?:reporters|journalists|MPs|lawmakers|parliament|the BBC|the Guardian|Reuters|AFP|"
-                     r"the Associated Press|him|her|them|us|me|the (?:audience|crowd|meeting|summit|conference))\b\s*,?")
+                     r"the Associated Press|him|her|them|us|me|"
+                     # "told the summit that …", not "said the summit had failed": then it is the clause's subject
+                     r"the (?:audience|crowd|meeting|summit|conference)(?=\s*(?:that\b|on\b|in\b|at\b|[,:“\"])))\b\s*,?")
 _CLAUSE_END = re.compile(
     rf",\s+(?:after|as|while|despite|which|before|when|whereas|although|though|even as|adding|saying|according|"
     rf"but\s+(?:also\s+)?(?:{_CUE_ALT})\b|and\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\b)"
     # "said A and argued that B": a second speech verb of the same subject opens a second clause
-    r"|\s+and\s+(?:also\s+|later\s+)?(?:said|says|argued|argues|warned|warns|added|adds|insisted|insists|stressed)\b"
+    r"|\s+(?:and|but)\s+(?:also\s+|later\s+)?(?:said|says|argued|argues|warned|warns|added|adds|insisted|insists|stressed)\b"
     r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"
@@ -200,7 +202,7 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     that = None if took_that else re.match(r"[^,“”\"]{0,90}?\bthat\s+", text[s:end])
     if that and len(text[s:s + that.end()].split()) <= 10:
         inner = text[s:s + that.start() + that.group().rfind("that")]
-        second_verb = re.search(rf"\band\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\s*$", inner)  # "said A and argued that"
+        second_verb = re.search(rf"\b(?:and|but)\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\s*$", inner)  # "said A and argued that"
         if (not opens_with_subject(inner) and not second_verb
                 and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6)):
             s, took_that = s + that.end(), True

@@ -144,6 +144,8 @@ def org_key(phrase: str) -> str | None:
     words = low.split()
     if len(words) >= 2 and words[0] == "the" and words[-1] in ORG_HEADS:
         return " ".join(words[1:])
+    if len(words) >= 2 and words[-1] in ORG_HEADS and re.match(r"[A-Z][a-z]+[’']s\s", phrase.strip()):
+        return phrase.strip()  # "Ukraine’s presidential office": the owner names it
     return None
 
 
@@ -155,7 +157,9 @@ _SUBJ_TAIL = re.compile(
     rf"(?:(?P<titled>\b(?:{_TITLE_RE})\.?\s+{FULL_NAME})"
     rf"|(?P<role>\b(?i:{_DET})\s+(?:{_MOD}\s+){{0,3}}?(?i:{_ROLES_ALT})(?:\s+\(?{FULL_NAME}\)?)?)"
     rf"|(?P<rolename>\b(?:(?!(?i:as|and|but|or|of|by|with|after|before|when|while|that|to|in|on|at|for|from|said|says)\b)[A-Za-z.\-]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+(?:(?:{_TITLE_RE})\.?\s+)?{FULL_NAME})"
-    rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)}))"
+    rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)})"
+    # "Ukraine’s presidential office", "Russia's defence ministry"
+    rf"|\b[A-Z][a-z]+[’']s\s+(?:[A-Za-z\-]+\s+){{0,2}}(?i:{'|'.join(ORG_HEADS)}))"
     rf"|(?P<group>\b(?:(?i:a|one|two|three|some|several|many)\s+)?(?:[A-Za-z\-]+\s+){{0,2}}(?:{_GROUPS}))"
     rf"|(?P<name>(?<![\w’']){FULL_NAME})"
     rf"|(?P<acro>(?<![\w’'])(?!I\b)[A-Z]{{2,5}}(?![\w’']))"
