@@ -416,3 +416,8 @@ def test_the_meeting_or_summit_after_said_is_the_clause_subject_not_an_object():
 def test_a_country_s_ministry_or_office_speaks(text, speaker):
     ((_, kind, got),) = run(text)
     assert kind == "indirect" and got == speaker
+
+
+def test_a_role_with_an_of_complement_speaks():
+    ((_, kind, speaker),) = run("Zelensky’s chief of staff said the talks were possible.")
+    assert kind == "indirect" and speaker == "Zelensky’s chief of staff"

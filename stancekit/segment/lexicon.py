@@ -78,7 +78,7 @@ diplomats premier senator governor mayor king queen prince analyst analysts expe
 secretary-general counterpart negotiator negotiators representative representatives lawmaker lawmakers
 mp mps officer officers head director chairman chairwoman chair ministers leaders presidents spokespeople
 member members
-""".split())
+""".split()) | {"chief of staff", "head of state", "head of government", "secretary of state"}
 
 # Organisations and governments that speak; surface form (lower case) -> canonical name.
 ORG_ALIASES = {
