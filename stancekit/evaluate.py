@@ -7,7 +7,7 @@ its listed surface forms, or (for multi-word names) its surname.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 
 def norm(s: str | None) -> str:
@@ -45,14 +45,20 @@ def _f1(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+def matched(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> Iterator[tuple[dict, dict, list, list]]:
+    """Per gold document: (gold, its prediction or {}, predicted quotes by start, matched (gold i, pred j))."""
+    by_id = {p.get("id"): p for p in preds}
+    for g in golds:
+        pred = by_id.get(g["id"]) or {}
+        pq = sorted(pred.get("quotes") or [], key=lambda q: q["start"])
+        yield g, pred, pq, match_spans([(q["start"], q["end"]) for q in g["quotes"]], [(q["start"], q["end"]) for q in pq])
+
+
 def score_quotes(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, float]:
     """Span F1, attribution F1 and speaker accuracy of `preds` (to_dict() output) against `golds`."""
-    by_id = {p.get("id"): p for p in preds}
     n_gold = n_pred = span_tp = attr_tp = 0
-    for g in golds:
-        pq = sorted((by_id.get(g["id"]) or {}).get("quotes") or [], key=lambda q: q["start"])
+    for g, _, pq, pairs in matched(golds, preds):
         gq = g["quotes"]
-        pairs = match_spans([(q["start"], q["end"]) for q in gq], [(q["start"], q["end"]) for q in pq])
         n_gold += sum(1 for q in gq if not q.get("optional"))
         n_pred += len(pq) - sum(1 for i, _ in pairs if gq[i].get("optional"))
         for i, j in pairs:
@@ -81,10 +87,6 @@ def macro_f1_acceptable(pairs: Sequence[tuple[Sequence[str], str | None]], label
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-STANCE_LABELS = ("favor", "against", "none")
-SENTIMENT_LABELS = ("positive", "negative", "neutral")
-
-
 def _label(x: Any) -> str | None:
     return x.get("label") if isinstance(x, dict) else x
 
@@ -93,15 +95,15 @@ def score_labels(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> di
     """Per-quote stance (per target) and sentiment macro-F1 over matched required quotes, and
     document-profile accuracy (polar / none gold labels; a missing profile reads as none),
     pooled over `golds` as the gold format scores them."""
-    by_id = {p.get("id"): p for p in preds}
+    from stancekit.aggregate.scoring import STANCE_CLASSES
+    from stancekit.train.sentiment_data import LABELS as SENTIMENT_CLASSES
+
     stance: dict[str, list] = {}
     senti: list = []
     prof = {"polar": [0, 0], "none": [0, 0]}
-    for g in golds:
-        pred = by_id.get(g["id"]) or {}
-        pq = sorted(pred.get("quotes") or [], key=lambda q: q["start"])
+    for g, pred, pq, pairs in matched(golds, preds):
         gq = g["quotes"]
-        for i, j in match_spans([(q["start"], q["end"]) for q in gq], [(q["start"], q["end"]) for q in pq]):
+        for i, j in pairs:
             if gq[i].get("optional"):
                 continue
             acc = gq[i].get("acceptable", {})
@@ -118,8 +120,8 @@ def score_labels(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> di
                 key = "none" if lab == "none" else "polar"
                 prof[key][1] += 1
                 prof[key][0] += (mine or "none") == lab
-    out: dict[str, Any] = {f"stance_{t}_f1": macro_f1_acceptable(p, STANCE_LABELS) for t, p in stance.items()}
-    out["sentiment_f1"] = macro_f1_acceptable(senti, SENTIMENT_LABELS)
+    out: dict[str, Any] = {f"stance_{t}_f1": macro_f1_acceptable(p, STANCE_CLASSES) for t, p in stance.items()}
+    out["sentiment_f1"] = macro_f1_acceptable(senti, SENTIMENT_CLASSES)
     for k, (right, n) in prof.items():
         out[f"profiles_{k}"] = (right, n)
     out["n_quotes"] = len(senti)

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stancekit.segment.lexicon import AUX_WORDS, CUE_FORMS, CUE_PARTICLES, NP_OBJECT_CUES, WEAK_CUES
+from stancekit.segment.lexicon import (AUX_WORDS, CUE_FORMS, CUE_PARTICLES, NP_OBJECT_CUES, SECOND_CLAUSE_CUES,
+                                       WEAK_CUES)
 from stancekit.segment.mentions import Mention, np_at_end
 
 _WORD = re.compile(r"[A-Za-z]+(?:[’'][a-z]+)?")
 _CUE_ALT = "|".join(sorted(CUE_FORMS, key=len, reverse=True))
+_SECOND_VERB = "|".join(sorted((f for f, lemma in CUE_FORMS.items()
+                                if lemma in SECOND_CLAUSE_CUES and f != lemma and not f.endswith("ing")), key=len, reverse=True))
 _TIME_ADV = re.compile(
     r"\s*(?:(?:on|last|this|late|early|earlier|later)\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"week|month|year|night|morning|evening|afternoon|weekend)(?:\s+(?:night|morning|evening|afternoon))?|yesterday|today|tonight|earlier|later|again|"
@@ -24,7 +27,7 @@ _CLAUSE_END = re.compile(
     rf",\s+(?:after|as|while|despite|which|before|when|whereas|although|though|even as|adding|saying|according|"
     rf"but\s+(?:also\s+)?(?:{_CUE_ALT})\b|and\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\b)"
     # "said A and argued that B": a second speech verb of the same subject opens a second clause
-    r"|\s+(?:and|but)\s+(?:also\s+|later\s+)?(?:said|says|argued|argues|warned|warns|added|adds|insisted|insists|stressed)\b"
+    rf"|\s+(?:and|but)\s+(?:also\s+|later\s+)?(?:{_SECOND_VERB})\b"
     r"|\s+(?:in|during|on)\s+(?:a|an|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:call|conversation|post|statement|"
     r"interview|speech|meeting|video|press conference|briefing|visit|trip)\b"
     rf"|\s+(?:as|after|when|while)\s+(?:[\w’'.-]+\s+){{1,5}}?(?:{_CUE_ALT})\b"

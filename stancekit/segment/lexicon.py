@@ -50,6 +50,9 @@ WEAK_CUES = frozenset({"believe", "think", "hope", "fear", "agree", "describe", 
                        "state", "remark", "cite"})  # mostly nouns without "that": "state troopers", "his remarks"
 # Cues that often take a noun-phrase object ("maintains a program", "dismissed the criticism as …").
 NP_OBJECT_CUES = frozenset({"maintain", "dismiss"})
+# Verbs whose finite form after a bare "and" / "but" opens a second reported clause of the same
+# speaker ("said A and argued that B"); kept narrow, since "and told him" often belongs to the content.
+SECOND_CLAUSE_CUES = frozenset({"say", "argue", "warn", "add", "insist", "stress"})
 # Prepositional and nominal cues.
 PHRASE_CUES = ("according to", "in a statement", "in a post", "in an interview", "in a tweet",
                "in remarks", "in a speech", "in a video", "in comments")

@@ -152,14 +152,15 @@ def org_key(phrase: str) -> str | None:
 _ROLES_ALT = "|".join(sorted(ROLE_HEADS, key=len, reverse=True))
 _ORGS_ALT = "|".join(re.escape(k) for k in sorted({a[4:] if a.startswith("the ") else a for a in ORG_ALIASES},
                                                    key=len, reverse=True))
+_ORG_HEADS_ALT = "|".join(sorted(ORG_HEADS))
 _GROUPS = "officials|sources|analysts|diplomats|experts|observers|critics|lawmakers|aides|negotiators"
 _SUBJ_TAIL = re.compile(
     rf"(?:(?P<titled>\b(?:{_TITLE_RE})\.?\s+{FULL_NAME})"
     rf"|(?P<role>\b(?i:{_DET})\s+(?:{_MOD}\s+){{0,3}}?(?i:{_ROLES_ALT})(?:\s+\(?{FULL_NAME}\)?)?)"
     rf"|(?P<rolename>\b(?:(?!(?i:as|and|but|or|of|by|with|after|before|when|while|that|to|in|on|at|for|from|said|says)\b)[A-Za-z.\-]+\s+){{0,3}}(?i:{_ROLES_ALT})\s+(?:(?:{_TITLE_RE})\.?\s+)?{FULL_NAME})"
-    rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{'|'.join(ORG_HEADS)})"
+    rf"|(?P<org>\b(?i:(?:the\s+)?(?:{_ORGS_ALT}))|\b(?i:the)\s+[A-Za-z]+\s+(?i:{_ORG_HEADS_ALT})"
     # "Ukraine’s presidential office", "Russia's defence ministry"
-    rf"|\b[A-Z][a-z]+[’']s\s+(?:[A-Za-z\-]+\s+){{0,2}}(?i:{'|'.join(ORG_HEADS)}))"
+    rf"|\b[A-Z][a-z]+[’']s\s+(?:[A-Za-z\-]+\s+){{0,2}}(?i:{_ORG_HEADS_ALT}))"
     rf"|(?P<group>\b(?:(?i:a|one|two|three|some|several|many)\s+)?(?:[A-Za-z\-]+\s+){{0,2}}(?:{_GROUPS}))"
     rf"|(?P<name>(?<![\w’']){FULL_NAME})"
     rf"|(?P<acro>(?<![\w’'])(?!I\b)[A-Z]{{2,5}}(?![\w’']))"
