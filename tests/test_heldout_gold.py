@@ -25,6 +25,7 @@ def test_heldout_gold_is_well_formed(path):
         assert all(form.lower() in g["text"].lower() for form in g["actors"][actor])  # the scorer ignores case
 
 
-def test_there_are_two_sets_of_three_heldout_articles():
+def test_there_are_three_sets_of_three_heldout_articles():
     assert [p.parent.name for p in HELDOUT].count("heldout") == 3
     assert [p.parent.name for p in HELDOUT].count("heldout2") == 3
+    assert [p.parent.name for p in HELDOUT].count("heldout3") == 3
