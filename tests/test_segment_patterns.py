@@ -421,3 +421,27 @@ def test_a_country_s_ministry_or_office_speaks(text, speaker):
 def test_a_role_with_an_of_complement_speaks():
     ((_, kind, speaker),) = run("Zelensky’s chief of staff said the talks were possible.")
     assert kind == "indirect" and speaker == "Zelensky’s chief of staff"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a `that` after a finite verb is a determiner or a relative pronoun of the clause, not its opener
+    ("Mr Horvath said Budapest would block any step in that direction.",
+     [("Budapest would block any step in that direction", "indirect", "Horvath")]),
+    ("Ms Lind said the committee would vote against any text that closed the door to the alliance.",
+     [("the committee would vote against any text that closed the door to the alliance", "indirect", "Lind")]),
+    ("Mr Horvath said in a statement that Budapest would block the step.",
+     [("Budapest would block the step", "indirect", "Horvath")]),
+])
+def test_that_after_a_finite_verb_does_not_open_the_clause(text, expected):
+    assert run(text) == expected
+
+
+def test_accused_x_of_a_quoted_gerund():
+    assert run("Mr Kravchuk accused the minister of “doing Moscow’s homework”.") == [
+        ("the minister of “doing Moscow’s homework”", "mixed", "Kravchuk")]
+
+
+def test_with_x_saying_that_the_absolute_clause_subject_speaks():
+    assert run("The talks ended without a deal, with Peskov saying that Moscow was still open to dialogue.") == [
+        ("Moscow was still open to dialogue", "indirect", "Peskov")]
+    assert run("The talks ended with nothing signed.") == []

@@ -48,6 +48,16 @@ _PP_ADV = re.compile(r"\s*,?\s*(?:after|before|during|at|in|on|following|since|o
                      r"(?:the|a|an|his|her|their|its|this|last|next|(?!I\b)[A-Z0-9][\w’'.\-]*)"
                      r"(?:\s+[\w’'.\-]+){0,4}?\s*,?\s+(?=(?:he|she|they|we|I)\s+[a-z])")
 _PASSIVE = frozenset("is was were are be been being".split())
+_FINITE = re.compile(r"\b(?:would|will|could|should|can|cannot|must|might|may|had|has|have|was|were|is|are|did|does)\b")
+_WH = re.compile(r"\b(?:how|what|why|where|when|whether|who)\b")
+
+
+def has_own_clause(inner: str) -> bool:
+    """A subject and a finite verb before a `that` make it a pronoun or a determiner inside the reported
+    clause ("said the committee would vote against any text that …", "said Budapest would block any step
+    in that direction"), not its opener; not so for "told me, is that …" or "told X how surprised he is that …"."""
+    m = _FINITE.search(inner)
+    return bool(m) and bool(inner[:m.start()].strip()) and not _WH.search(inner)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,10 @@ class Cue:
     end: int
     lemma: str
     weak: bool
+
+
+# "…, with the speaker insisting that …": an absolute clause whose subject speaks
+_WITH_SUBJECT = re.compile(r"\bwith\s+(?:[\w’'.\-]+\s+){1,6}$")
 
 
 def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
@@ -77,7 +91,8 @@ def find_cues(text: str, start: int, end: int, blocked) -> list[Cue]:
         if prev in _PASSIVE and low in ("said", "told", "reported", "thought", "believed", "described",
                                            "asked", "accused", "cited"):
             continue
-        if low.endswith("ing") and not text[max(start, m.start() - 2):m.start()].startswith(", "):
+        if (low.endswith("ing") and not text[max(start, m.start() - 2):m.start()].startswith(", ")
+                and not _WITH_SUBJECT.search(text, max(start, m.start() - 80), m.start())):
             continue
         end_ = m.end()
         if lemma in CUE_PARTICLES:
@@ -206,7 +221,7 @@ def clause_after(text: str, pos: int, end: int, weak: bool, lemma: str = "") -> 
     if that and len(text[s:s + that.end()].split()) <= 10:
         inner = text[s:s + that.start() + that.group().rfind("that")]
         second_verb = re.search(rf"\b(?:and|but)\s+(?:also\s+|later\s+)?(?:{_CUE_ALT})\s*$", inner)  # "said A and argued that"
-        if (not opens_with_subject(inner) and not second_verb
+        if (not opens_with_subject(inner) and not second_verb and not has_own_clause(inner)
                 and (not re.search(rf"\b(?:{_CUE_ALT})\b", inner) or len(inner.split()) <= 6)):
             s, took_that = s + that.end(), True
     if not took_that:
@@ -234,7 +249,7 @@ _CALLED_X_Y = re.compile(r"\s+(?!(?:for|on|to|in|at|by|up|off|out|back|into|upon
 # "accused the GOP of stoking …", "asked (reporters) whether …".
 _OBJECT_CONTENT = {
     "cite": re.compile(r"\s*(?!(?:for|by|in|as|on|at|to|from|with|that)\b)(?=[\w“\"$])"),
-    "accuse": re.compile(r"\s*(?=(?:[\w’'.\-]+\s+){1,6}?of\s+(?!(?:no|some|any|every)thing\b)[a-z]+ing\b)"),
+    "accuse": re.compile(r"\s*(?=(?:[\w’'.\-]+\s+){1,6}?of\s+[“\"‘]?(?!(?:no|some|any|every)thing\b)[a-z]+ing\b)"),
     "call": re.compile(rf"(?={_CALLED_X_Y.pattern})\s*"),
     "ask": re.compile(r"\s*(?:(?:reporters|him|her|them|voters|the (?:crowd|audience))\s+)?"
                       r"(?=(?:whether|if|why|how|what|who|where)\s)"),
