@@ -354,3 +354,43 @@ def test_default_heads_fall_back_to_the_cross_encoder_without_a_quote_model(monk
     strict = stancekit.load(["nato_membership"], single_pass=True)
     with pytest.raises(ValueError, match="needs a QuoteModel"):
         strict._model("quote")
+
+
+@pytest.mark.skipif(not (recipe.sd.DEFAULT_DATA / recipe.sd.NEWSMTSC["dev_rw"]).exists(),
+                    reason="needs the NewsMTSC files of the shared data sets (present in CI, absent in a user's clone)")
+def test_an_extra_domain_set_joins_train_and_is_a_dev_set_of_its_own(tmp_path):
+    rows = [{"text": f"We will never accept neutrality, number {i}.", "nato_membership": "favor", "peace_talks": "none",
+             "sentiment": "negative", "split": "dev" if i % 5 == 0 else "train"} for i in range(10)]
+    extra = tmp_path / "negation.jsonl"
+    extra.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    plain = recipe.build_sets(None, recipe.sd.DEFAULT_DOMAIN, limit=3, domain_upsample=2)
+    more = recipe.build_sets(None, recipe.sd.DEFAULT_DOMAIN, limit=3, domain_upsample=2, extra=[extra])
+    assert len(more["train"]) - len(plain["train"]) == 2 * 8
+    assert [ex["labels"] for ex in more["dev"]["negation_dev"]] == [
+        {"tone": "negative", "nato_membership": "favor", "peace_talks": "none"}] * 2
+    assert more["dev"]["domain_dev"] == plain["dev"]["domain_dev"]
+
+
+@pytest.mark.skipif(not (recipe.sd.DEFAULT_DATA / recipe.sd.NEWSMTSC["dev_rw"]).exists(),
+                    reason="needs the NewsMTSC files of the shared data sets (present in CI, absent in a user's clone)")
+def test_continue_from_goes_on_from_the_saved_heads_and_encoder(tmp_path, monkeypatch):
+    m = QuoteModel(recipe.TASKS, device="cpu", mark_mentions=True)._build()
+    with torch.no_grad():
+        m.net_.heads["tone"].bias += 3.0
+    saved = m.save(tmp_path / "start", task="quote")
+    seen = {}
+
+    def fake_train(model, examples, **kw):  # no training: what matters is the model it is handed
+        seen["bias"] = model.net_.heads["tone"].bias.detach().clone()
+        seen["marks"] = model.mark_mentions
+        model.train_seconds_ = 0.0
+        return model
+
+    monkeypatch.setattr(recipe, "train_quote_model", fake_train)
+    monkeypatch.setattr(recipe, "calibrate", lambda model, dev: {"dev_metrics": {}})
+    assert recipe.main(["--continue-from", str(saved), "--limit", "2", "--out", str(tmp_path / "next")]) == 0
+    assert torch.allclose(seen["bias"], m.net_.heads["tone"].bias.half().float()) and seen["marks"]
+    cfg = json.loads((tmp_path / "next" / "config.json").read_text())
+    assert cfg["init_from"]["continue_from"] == "start" and cfg["hyperparameters"]["mark_mentions"]
+    with pytest.raises(SystemExit):
+        recipe.main(["--continue-from", str(saved), "--init-from", str(saved), "--limit", "2", "--out", str(tmp_path / "x")])

@@ -11,6 +11,9 @@ Usage:
     python -m stancekit.train.quote --mark-mentions --sentiment-teacher TEACHER --teacher-base FOLDER \
         --soft-train 0.5 --transfer 8000 --out DIR
         # a larger teacher (e.g. all-mpnet-base-v2, a local folder) distilled into the MiniLM student
+    python -m stancekit.train.quote --continue-from models/quote-minilm --extra-domain models/data/stance_negation.jsonl \
+        --soft-train 0.5 --transfer 8000 --epochs 1.5 --lr 2e-5 --out DIR
+        # go on training a saved model on more domain records, with its own answers as the sentiment teacher
 
 Data: NewsMTSC train sentences (each target a mention item of its sentence, span-pooled, no
 markers) for `toward`; the domain set's train split (`models/data/stance_domain.jsonl`, synthetic,
@@ -55,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     a("--data", default=None, help="shared data root (default: ../shared/data next to the repository)")
     a("--domain", default=str(sd.DEFAULT_DOMAIN), help="labelled domain set (jsonl: text, sentiment, "
       "nato_membership, peace_talks, split)")
+    a("--extra-domain", nargs="*", default=[], metavar="FILE", help="more labelled domain sets in the same format "
+      "(e.g. models/data/stance_negation.jsonl): their train split joins the domain train split, their dev "
+      "split is a dev set of its own")
     a("--out", default=str(DEFAULT_OUT), help="output model folder")
     a("--domain-upsample", type=int, default=3, help="copies of the domain train quotes")
     a("--epochs", type=float, default=3.0)
@@ -68,6 +74,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
       "tokens (the keywords of stancekit.targets' built-in targets, kept in config.json)")
     a("--init-from", default=None, help="start the encoder layers from a saved stancekit model (e.g. "
       "models/stance-minilm) instead of the base model; its heads are not used")
+    a("--continue-from", default=None, help="go on training a saved quote model (encoder and heads; its "
+      "mark_mentions and focus settings win over the flags), e.g. to teach it new domain records")
     a("--transfer", type=int, default=0, help="add N teacher-labelled news sentences (PolNeAR train, distillation; "
       "stancekit.train.transfer)")
     a("--sentiment-teacher", default=str(REPO / "models" / "quote-minilm"), help="teacher of tone and toward for --transfer")
@@ -126,13 +134,17 @@ def domain_examples(path: Path, split: str, marks: bool = False) -> list[Example
     return out
 
 
-def build_sets(data_root, domain, *, domain_upsample: int = 3, limit: int | None = None, marks: bool = False) -> dict:
+def build_sets(data_root, domain, *, domain_upsample: int = 3, limit: int | None = None, marks: bool = False,
+               extra: Sequence[str | Path] = ()) -> dict:
     root = Path(data_root) if data_root else sd.DEFAULT_DATA
     news = newsmtsc_examples(_need(root / sd.NEWSMTSC["train"]), limit)
     dom = domain_examples(_need(Path(domain)), "train", marks)
     dev = {"newsmtsc_rw_dev": newsmtsc_examples(_need(root / sd.NEWSMTSC["dev_rw"])),
            "newsmtsc_mt_dev": newsmtsc_examples(_need(root / sd.NEWSMTSC["dev_mt"])),
            "domain_dev": domain_examples(Path(domain), "dev", marks)}
+    for path in extra:
+        dom += domain_examples(_need(Path(path)), "train", marks)
+        dev[f"{Path(path).stem}_dev"] = domain_examples(Path(path), "dev", marks)
     sizes = {"newsmtsc_train_sentences": len(news), "newsmtsc_train_targets": sum(len(x["items"]) for x in news),
              "domain_train": len(dom), "domain_upsample": domain_upsample,
              "domain_train_marked": sum(bool(x.get("marks")) for x in dom),
@@ -302,27 +314,37 @@ def calibrate(model, dev: dict[str, list[Example]]) -> dict:
             + " Picked per task on its dev pairs."}
 
 
+def _data_files(args: argparse.Namespace) -> dict[str, str]:
+    from stancekit.models.base import sha256_of
+    from stancekit.train.sentiment import data_files
+
+    return {**data_files(args.data, args.domain), **{Path(p).name: sha256_of(Path(p)) for p in args.extra_domain}}
+
+
 def run(args: argparse.Namespace) -> int:
     import torch
 
     from stancekit.models.quote_model import QuoteModel
-    from stancekit.train.sentiment import data_files
-
+    if args.init_from and args.continue_from:
+        raise SystemExit("--init-from and --continue-from exclude each other: the second already brings an encoder.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     torch.set_num_threads(args.threads)
     t0 = time.time()
     if args.recalibrate:
         model = QuoteModel.load(args.out, device="cpu", num_threads=args.threads, base=args.base)
-        sets = build_sets(args.data, args.domain, limit=1, marks=model.mark_mentions)
+        sets = build_sets(args.data, args.domain, limit=1, marks=model.mark_mentions, extra=args.extra_domain)
         kept = {k: v for k, v in model.config_.items() if k not in SAVED_BY_MODEL + ("dev_metrics", "abstain_rule")}
-        kept["recalibrated"] = {"argv": recipe_argv(), "data_files": data_files(args.data, args.domain)}
+        kept["recalibrated"] = {"argv": recipe_argv(), "data_files": _data_files(args)}
         card = {**kept, **calibrate(model, sets["dev"])}
         model.save(args.out, **card)
         log.info("recalibrated %s T=%s abstain=%s dev %s", args.out, model.temperature_, model.abstain_below_,
                  json.dumps(card["dev_metrics"]))
         return 0
+    if args.continue_from:  # the saved model decides how its inputs look
+        saved = json.loads((Path(args.continue_from) / "config.json").read_text())
+        args.mark_mentions, args.focus = bool(saved.get("mark_mentions")), bool(saved.get("focus"))
     sets = build_sets(args.data, args.domain, domain_upsample=args.domain_upsample, limit=args.limit,
-                      marks=args.mark_mentions)
+                      marks=args.mark_mentions, extra=args.extra_domain)
     transfer = None
     if args.soft_train is not None or args.transfer:  # one teacher load serves both
         from stancekit.models.quote_model import QuoteModel
@@ -343,10 +365,16 @@ def run(args: argparse.Namespace) -> int:
         del teacher
         log.info("distillation: %s", json.dumps(transfer))
     log.info("data: %s", json.dumps(sets["sizes"]))
-    model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
-                       mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None,
-                       base=args.base)
     init = None
+    if args.continue_from:
+        model = QuoteModel.load(args.continue_from, device="auto", num_threads=args.threads, base=args.base)
+        model.batch_size = 32
+        init = {"continue_from": Path(args.continue_from).name, "sha256": model.config_["sha256"]}
+        log.info("going on from %s", json.dumps(init))
+    else:
+        model = QuoteModel(TASKS, freeze_layers=args.freeze_layers, max_length=args.max_length, batch_size=32,
+                           mark_mentions=args.mark_mentions, focus=focus_keywords() if args.focus else None,
+                           base=args.base)
     if args.init_from:
         init = init_encoder_from(model._build(), args.init_from)
         log.info("encoder initialised from %s", json.dumps(init))
@@ -357,7 +385,7 @@ def run(args: argparse.Namespace) -> int:
                                            "domain_upsample", "limit", "threads", "mark_mentions", "focus", "transfer",
                                            "soft_train")}
     card = {"task": "quote", "recipe": "stancekit.train.quote", "argv": recipe_argv(), "seed": args.seed,
-            "hyperparameters": hyper, "init_from": init, "transfer": transfer, "data_sizes": sets["sizes"], "data_files": data_files(args.data, args.domain),
+            "hyperparameters": hyper, "init_from": init, "transfer": transfer, "data_sizes": sets["sizes"], "data_files": _data_files(args),
             **calibrate(model, sets["dev"]), "train_seconds": round(model.train_seconds_, 1),
             "total_seconds": round(time.time() - t0, 1), "torch": torch.__version__, "device": trained_on(model)}
     path = model.save(args.out, **card)
