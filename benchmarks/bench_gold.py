@@ -3,7 +3,7 @@ scored as the gold format scores it, for each stance configuration, in one run.
 
     python benchmarks/bench_gold.py > benchmarks/RESULTS_gold.md     # from the repository root
 
-Gold: seeds/*.gold.json (a real article), benchmarks/heldout/ and benchmarks/heldout2/ (synthetic,
+Gold: seeds/*.gold.json (a real article), benchmarks/heldout/, heldout2/ and heldout3/ (synthetic,
 fictional people; see their READMEs). Scores per set and pooled: quote span F1, attribution F1, per-quote
 stance macro-F1 per target and sentiment macro-F1 over the matched required quotes (`acceptable`
 labels right, `abstain` a miss), and document profiles right (polar / none gold labels).
@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO))
 from stancekit.evaluate import score_labels, score_quotes  # noqa: E402
 
 SETS = {"seed (real)": REPO / "seeds", "held-out (synthetic)": REPO / "benchmarks" / "heldout",
-        "held-out 2 (synthetic, blind)": REPO / "benchmarks" / "heldout2"}
+        "held-out 2 (synthetic)": REPO / "benchmarks" / "heldout2",
+        "held-out 3 (synthetic, blind)": REPO / "benchmarks" / "heldout3"}
 CONFIGS = {"always (default)": dict(stance_heads="always"), "confident": dict(stance_heads="confident"),
            "never (cross-encoder)": dict(stance_heads="never")}
 
