@@ -25,6 +25,8 @@ SETS = {"seed (real)": REPO / "seeds", "held-out (synthetic)": REPO / "benchmark
         "held-out 2 (synthetic)": REPO / "benchmarks" / "heldout2",
         "held-out 3 (synthetic, blind)": REPO / "benchmarks" / "heldout3"}
 CONFIGS = {"always (default)": dict(stance_heads="always"), "confident": dict(stance_heads="confident"),
+           "NATO cross-encoder, talks heads": dict(stance_heads="confident",
+                                                   defer_below={"nato_membership": 2.0, "peace_talks": 0.0}),
            "never (cross-encoder)": dict(stance_heads="never")}
 
 

@@ -38,12 +38,15 @@ POLNEAR = REPO.parent / "shared" / "data" / "quotes" / "polnear"
 DOMAIN = REPO / "models" / "data" / "stance_domain.jsonl"
 CONFIGS = {"default": dict(backend="torch", stance_heads="always"),  # the heads: one pass per quote
            "confident": dict(backend="torch", stance_heads="confident"),
+           "nato-cross-encoder": dict(backend="torch", stance_heads="confident",
+                                      defer_below={"nato_membership": 2.0, "peace_talks": 0.0}),
            "cross-encoder": dict(backend="torch", stance_heads="never"),  # stance-minilm for every open pair
            "onnx": dict(backend="onnx", stance_heads="never")}
-"""torch (the default pipeline) / onnx: tone and sentiment toward actors from quote-minilm, one pass per
-quote, and stance from the cross-encoder, one pass per (quote, target) the keyword gate lets through
-(onnx: the cross-encoder through ONNX Runtime); confident: the built-in targets from quote-minilm's
-stance heads where they are confident, the cross-encoder for the rest; single: the heads always."""
+"""Every configuration reads tone and sentiment toward actors from quote-minilm, one pass per quote.
+Stance of the built-in targets: default, the quote model's heads from that same pass; confident, the
+heads where confident, the cross-encoder (stance-minilm, one pass per (quote, target) the keyword gate
+lets through) for the rest; nato-cross-encoder, the cross-encoder for NATO membership and the heads for
+peace talks; cross-encoder, the cross-encoder for every open pair; onnx, the same through ONNX Runtime."""
 
 
 def log(*a) -> None:

@@ -8,7 +8,7 @@ pipeline raises is reported in `errors` with the exception, and the rest of its 
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from stancekit.doc import Document, Quote
 from stancekit.io.records import MAX_CHARS, Record, RecordError, iter_records
@@ -40,7 +40,8 @@ class Pipeline:
             Speed: RESULTS_throughput.md. A custom target always goes to the cross-encoder.
         single_pass: shorthand for stance_heads="always" (then a quote model is required).
         defer_below: override the fitted threshold of stance_heads="confident" (0: as "always",
-            above 1: as "never").
+            above 1: as "never"), for every target or per target id: `{"nato_membership": 2,
+            "peace_talks": 0}` sends NATO to the cross-encoder and keeps the heads for talks.
         stance_model, sentiment_model: folders of other trained models (default: the shipped
             ones); a sentiment model may be a QuoteModel or a sentiment PairClassifier.
         backend: "torch", or "onnx" to run the stance cross-encoder (and a PairClassifier
@@ -60,12 +61,19 @@ class Pipeline:
                  stance_model: str | None = None, sentiment_model: str | None = None,
                  backend: str = "torch", num_threads: int | None = None,
                  max_chars: int = MAX_CHARS, n_process: int = 1, model_batch_size: int | None = None,
-                 single_pass: bool = False, stance_heads: str | None = None, defer_below: float | None = None):
+                 single_pass: bool = False, stance_heads: str | None = None,
+                 defer_below: float | Mapping[str, float] | None = None):
         if int(n_process) < 1:
             raise ValueError(f"n_process must be at least 1, got {n_process}")
         if stance_heads is not None and stance_heads not in STANCE_HEADS:
             raise ValueError(f"stance_heads must be one of {STANCE_HEADS}, got {stance_heads!r}")
         self.targets = resolve_targets(targets)
+        if isinstance(defer_below, Mapping):
+            unknown = sorted(set(defer_below) - {t.id for t in self.targets})
+            bad = {k: v for k, v in defer_below.items() if not isinstance(v, (int, float))}
+            if unknown or bad:
+                raise ValueError(f"defer_below maps target ids to thresholds: {unknown or bad} "
+                                 f"{'are not targets of this pipeline' if unknown else 'are not numbers'}")
         self.stance = stance
         self.sentiment = sentiment
         self.device = device

@@ -257,7 +257,10 @@ def test_pipeline_modes_route_each_target_to_its_model():
              (dict(stance_heads="never"), "against", [2]),
              (dict(stance_heads="confident"), "against", [1, 1]),
              (dict(stance_heads="confident", defer_below=0.65), "favor", [1]),
-             (dict(stance_heads="confident", defer_below=0.75), "against", [1, 1])]
+             (dict(stance_heads="confident", defer_below=0.75), "against", [1, 1]),
+             # per target: NATO to the cross-encoder, the rest keeps its fitted threshold
+             (dict(stance_heads="confident", defer_below={"nato_membership": 2.0}), "against", [1, 1]),
+             (dict(stance_heads="confident", defer_below={"nato_membership": 0.0}), "favor", [1])]
     for kwargs, nato, calls in modes:
         nlp = stancekit.load(targets=["nato_membership", ceasefire], **kwargs)
         nlp._quote, pairs = QuoteClassifier(FixedModel()), Pairs()
@@ -276,6 +279,10 @@ def test_pipeline_modes_route_each_target_to_its_model():
     assert clf.confident("peace_talks", certain_none())  # the gate's answer always stands
     with pytest.raises(ValueError, match="stance_heads"):
         stancekit.load(stance_heads="sometimes")
+    with pytest.raises(ValueError, match="not targets of this pipeline"):
+        stancekit.load(stance_heads="confident", defer_below={"nato": 2.0})
+    with pytest.raises(ValueError, match="not numbers"):
+        stancekit.load(stance_heads="confident", defer_below={"nato_membership": "high"})
     off = stancekit.load(single_pass=True, sentiment=False)
     off._quote = QuoteClassifier(FixedModel())
     q2 = off(text).quotes[0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from stancekit.classify.stance import _gated, certain_none, context_sentence, needs_context
 from stancekit.classify.sentiment import to_label
@@ -94,14 +94,18 @@ class QuoteClassifier:
         fitted = (getattr(self.model, "config_", None) or {}).get("defer", {}).get("below", {})
         return float(fitted.get(task, float("inf")))
 
-    def confident(self, task: str, label: Label, below: float | None = None) -> bool:
+    def confident(self, task: str, label: Label, below: float | Mapping[str, float] | None = None) -> bool:
         """True when the head's answer stands: top probability at least `below` (default: the fitted one).
 
-        A certain answer (the keyword gate's `none`) always stands.
+        `below` may be one threshold or one per task (tasks it leaves out keep the fitted one). A certain
+        answer (the keyword gate's `none`) always stands.
 
-        >>> QuoteClassifier(None).confident("peace_talks", Label("favor", {"favor": 0.9, "against": 0.05, "none": 0.05}), 0.65)
-        True
+        >>> lab = Label("favor", {"favor": 0.9, "against": 0.05, "none": 0.05})
+        >>> QuoteClassifier(None).confident("peace_talks", lab, 0.65), QuoteClassifier(None).confident("peace_talks", lab, {"peace_talks": 2})
+        (True, False)
         """
+        if isinstance(below, Mapping):
+            below = below.get(task)
         return stands(max(label.scores.values()), self.defer_below(task) if below is None else below)
 
     def threshold(self, task: str) -> float:
