@@ -445,3 +445,9 @@ def test_with_x_saying_that_the_absolute_clause_subject_speaks():
     assert run("The talks ended without a deal, with Peskov saying that Moscow was still open to dialogue.") == [
         ("Moscow was still open to dialogue", "indirect", "Peskov")]
     assert run("The talks ended with nothing signed.") == []
+
+
+def test_a_parliament_s_speaker_speaks():
+    ((content, kind, speaker),) = run("The debate went on, with the parliament’s speaker insisting that Kyiv would "
+                                      "not abandon its bid.")
+    assert (content, kind, speaker) == ("Kyiv would not abandon its bid", "indirect", "parliament’s speaker")

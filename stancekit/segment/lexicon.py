@@ -80,7 +80,7 @@ official officials ambassador envoy chief general commander aide aides adviser a
 diplomats premier senator governor mayor king queen prince analyst analysts expert experts source sources
 secretary-general counterpart negotiator negotiators representative representatives lawmaker lawmakers
 mp mps officer officers head director chairman chairwoman chair ministers leaders presidents spokespeople
-member members
+member members speaker
 """.split()) | {"chief of staff", "head of state", "head of government", "secretary of state"}
 
 # Organisations and governments that speak; surface form (lower case) -> canonical name.
