@@ -390,6 +390,7 @@ def test_continue_from_goes_on_from_the_saved_heads_and_encoder(tmp_path, monkey
     def fake_train(model, examples, **kw):  # no training: what matters is the model it is handed
         seen["bias"] = model.net_.heads["tone"].bias.detach().clone()
         seen["marks"] = model.mark_mentions
+        seen["dtype"] = next(model.net_.parameters()).dtype
         model.train_seconds_ = 0.0
         return model
 
@@ -397,6 +398,7 @@ def test_continue_from_goes_on_from_the_saved_heads_and_encoder(tmp_path, monkey
     monkeypatch.setattr(recipe, "calibrate", lambda model, dev: {"dev_metrics": {}})
     assert recipe.main(["--continue-from", str(saved), "--limit", "2", "--out", str(tmp_path / "next")]) == 0
     assert torch.allclose(seen["bias"], m.net_.heads["tone"].bias.half().float()) and seen["marks"]
+    assert seen["dtype"] == torch.float32
     cfg = json.loads((tmp_path / "next" / "config.json").read_text())
     assert cfg["init_from"]["continue_from"] == "start" and cfg["hyperparameters"]["mark_mentions"]
     with pytest.raises(SystemExit):

@@ -368,6 +368,7 @@ def run(args: argparse.Namespace) -> int:
     init = None
     if args.continue_from:
         model = QuoteModel.load(args.continue_from, device="auto", num_threads=args.threads, base=args.base)
+        model.net_.float()  # loading for inference halves the weights on a GPU; training needs fp32
         model.batch_size = 32
         init = {"continue_from": Path(args.continue_from).name, "sha256": model.config_["sha256"]}
         log.info("going on from %s", json.dumps(init))
